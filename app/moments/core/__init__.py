@@ -1,0 +1,1 @@
+"""Pure domain: time, settings, history, moments, presets, library. No Qt, no subprocess."""

@@ -1,0 +1,61 @@
+"""What a location the user opened is: a local file or a network URL, and how to name it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+NETWORK_SCHEMES = frozenset({"http", "https", "rtsp", "rtsps", "rtp", "udp", "rtmp", "srt", "mms"})
+LIVE_SCHEMES = frozenset({"rtsp", "rtsps", "rtp", "udp", "rtmp", "srt", "mms"})
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
+
+
+def scheme(location: str) -> str:
+    """The lower-case URL scheme, or "" for a plain path."""
+    match = _SCHEME.match(location)
+    return match.group(1).lower() if match else ""
+
+
+def is_url(location: str) -> bool:
+    """True for ``scheme://...`` other than ``file://``."""
+    return scheme(location) not in ("", "file")
+
+
+def is_network(location: str) -> bool:
+    return scheme(location) in NETWORK_SCHEMES
+
+
+def looks_live(location: str) -> bool:
+    """A stream that has no end to seek to: udp/rtp/rtsp/…, or an HLS playlist over HTTP."""
+    kind = scheme(location)
+    if not kind:
+        return False
+    return kind in LIVE_SCHEMES or urlparse(location).path.lower().endswith(".m3u8")
+
+
+def normalize_location(location: str) -> str:
+    """A URL stays as given; ``file://`` URLs and relative paths become absolute paths."""
+    text = location.strip()
+    if text.lower().startswith("file://"):
+        return str(Path(unquote(urlparse(text).path)).resolve())
+    if is_url(text):
+        return text
+    return str(Path(text).expanduser().resolve())
+
+
+def display_name(location: str) -> str:
+    """The short name shown in titles and lists: a file's name, or a URL's last path part."""
+    if is_url(location):
+        parsed = urlparse(location)
+        tail = unquote(parsed.path.rstrip("/").rsplit("/", 1)[-1])
+        return tail or parsed.netloc or location
+    return Path(location).name
+
+
+def ffmpeg_input(location: str) -> str:
+    """How to name ``location`` on an ffmpeg command line so that no path reads as an option."""
+    if is_url(location):
+        return location
+    path = str(Path(location).resolve())
+    return path if not path.startswith("-") else f"file:{path}"

@@ -1,0 +1,1 @@
+"""Export destinations and posting targets. No Qt."""

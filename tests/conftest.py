@@ -1,0 +1,42 @@
+"""Shared fixtures: every test gets its own data/config/cache/log folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.framecode import CodedVideo, make_coded_video
+from tests.support.media import corpus_dir
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    for name, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        folder = home / sub
+        folder.mkdir(parents=True)
+        monkeypatch.setenv(name, str(folder))
+    # No sound card in CI; a dummy output keeps libVLC's clock and stderr calm.
+    monkeypatch.setenv("MOMENTS_VLC_ARGS", "--aout=adummy")
+    return home
+
+
+@pytest.fixture(scope="session")
+def coded_video(tmp_path_factory: pytest.TempPathFactory) -> CodedVideo:
+    """20 s, 50 fps, 640x360, keyframe every second, frame number coded in each frame."""
+    folder = tmp_path_factory.mktemp("coded")
+    return make_coded_video(folder / "coded 50fps.mp4")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    found = corpus_dir()
+    if found is None:
+        pytest.fail("the shared media corpus is missing: set MOMENTS_CORPUS=/path/to/shared/media")
+    return found
