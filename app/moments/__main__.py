@@ -1,0 +1,5 @@
+"""``python -m moments``."""
+
+from moments.cli import main
+
+raise SystemExit(main())

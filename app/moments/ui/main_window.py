@@ -1,0 +1,423 @@
+"""The player window: video, transport bar, menus, drag and drop, resume, fullscreen."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+
+from moments import APP_NAME, __version__
+from moments.core.history import PlaybackHistory
+from moments.core.paths import AppDirs, resources_dir
+from moments.core.settings import Preferences, save_preferences
+from moments.core.source import display_name, is_url
+from moments.core.timefmt import format_time
+from moments.media.demo import demo_film_path, demo_is_ready, make_demo
+from moments.ui import messages
+from moments.ui.actions import PlayerActions
+from moments.ui.dialogs import (
+    SUBTITLE_FILTER,
+    VIDEO_FILTER,
+    OpenUrlDialog,
+    ReportDialog,
+    file_dialog,
+)
+from moments.ui.fullscreen import FullscreenController, FullscreenControls
+from moments.ui.message_panel import MessagePanel
+from moments.ui.player import Player, PlayerState, vlc_arguments
+from moments.ui.tasks import Task, TaskRunner
+from moments.ui.toast import Toast
+from moments.ui.transport import TransportBar
+from moments.ui.video_view import VideoView
+
+log = logging.getLogger(__name__)
+
+RESUME_SAVE_MS = 10_000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, dirs: AppDirs, prefs: Preferences) -> None:
+        super().__init__()
+        self.dirs = dirs
+        self.prefs = prefs
+        self.history = PlaybackHistory(dirs.history_file)
+        self.tasks = TaskRunner(self)
+        self.setWindowTitle(APP_NAME)
+        self.setObjectName("mainWindow")
+        icon = resources_dir() / "icons" / "moments.svg"
+        if icon.is_file():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.setAcceptDrops(True)
+
+        self.video = VideoView()
+        self.panel = MessagePanel()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.video)
+        self.stack.addWidget(self.panel)
+        self.player = Player(self, vlc_args=vlc_arguments(prefs.extra_vlc_args, prefs.audio_output))
+        self.player.attach_window(int(self.video.winId()))
+        self.player.set_volume(prefs.volume)
+        self.player.set_muted(prefs.muted)
+        self.actions = PlayerActions(self.player, self)
+        self.transport = TransportBar(self.player, self.actions)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.transport)
+        self.setCentralWidget(central)
+        self.toast = Toast(self.stack)
+        self.fullscreen_controls = FullscreenControls(self.player, self.actions)
+        self.fullscreen = FullscreenController(self, self.video, self.fullscreen_controls)
+
+        self._file_actions()
+        self._build_menus()
+        self.actions.install_on(self)
+        self.actions.install_on(self.fullscreen_controls)
+        self.actions.fullscreen.toggled.connect(self.set_fullscreen)
+        self.video.double_clicked.connect(self.actions.fullscreen.toggle)
+        self.video.mouse_moved.connect(self.fullscreen.poke)
+        self.panel.button_clicked.connect(self._on_panel_button)
+        self.player.error.connect(self._on_player_error)
+        self.player.state_changed.connect(self._on_state)
+        self.player.media_changed.connect(self._on_media_changed)
+        self.player.volume_changed.connect(self._on_volume)
+        messages.bridge().message.connect(self._on_message)
+
+        self._demo_task: Task | None = None
+        self._resume_timer = QTimer(self)
+        self._resume_timer.setInterval(RESUME_SAVE_MS)
+        self._resume_timer.timeout.connect(self._remember_position)
+        self._prefs_timer = QTimer(self)
+        self._prefs_timer.setSingleShot(True)
+        self._prefs_timer.setInterval(1000)
+        self._prefs_timer.timeout.connect(self._save_prefs)
+        self._ui_state = QSettings(str(dirs.ui_state_file), QSettings.Format.IniFormat)
+        geometry = self._ui_state.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1024, 640)
+
+    # -- opening -----------------------------------------------------------------------------
+    def open(self, location: str) -> None:
+        """Open a file or URL and play it, resuming where it was left."""
+        self._remember_position()
+        self.stack.setCurrentWidget(self.video)
+        start = 0.0
+        point = self.history.resume_point(location) if self.prefs.resume_playback else None
+        self.player.open(location, start_at=point.position if point else 0.0)
+        current = self.player.location()
+        if current is None:
+            return
+        if point is not None:
+            start = point.position
+            self.toast.show_message(
+                f"Resumed at {format_time(start)}",
+                button="Start over",
+                on_button=lambda: self.player.seek(0.0),
+                seconds=6,
+            )
+        self.history.add_recent(current)
+
+    def open_demo(self) -> None:
+        """Play the demo film, generating it first (once) with progress shown."""
+        folder = self.dirs.demo
+        if demo_is_ready(folder):
+            self.open(str(demo_film_path(folder)))
+            return
+        if self._demo_task is not None:
+            return
+        self.stack.setCurrentWidget(self.panel)
+        self.panel.show_message(
+            "Preparing the demo film…",
+            "Made once, on the first run, from ffmpeg's own test sources.",
+            progress=0.0,
+            buttons={"cancel-demo": "Cancel"},
+        )
+        self._demo_task = self.tasks.run(
+            lambda ctx: make_demo(folder, progress=ctx.progress, cancel=ctx.cancel),
+            name="demo film",
+            on_progress=lambda p: self.panel.set_progress(p.fraction),
+            on_success=self._on_demo_ready,
+            on_error=self._on_demo_failed,
+        )
+
+    def choose_file(self) -> None:
+        folder = ""
+        recent = [r for r in self.history.recent() if not is_url(r)]
+        if recent:
+            folder = str(Path(recent[0]).parent)
+        dialog = file_dialog(self, "Open a video", VIDEO_FILTER, folder)
+        dialog.fileSelected.connect(self.open)
+        dialog.open()
+
+    def choose_url(self) -> None:
+        dialog = OpenUrlDialog(self)
+        dialog.url_chosen.connect(self.open)
+        dialog.open()
+
+    def choose_subtitles(self) -> None:
+        location = self.player.location()
+        folder = str(Path(location).parent) if location and not is_url(location) else ""
+        dialog = file_dialog(self, "Load subtitles", SUBTITLE_FILTER, folder)
+        dialog.fileSelected.connect(self.load_subtitles)
+        dialog.open()
+
+    def load_subtitles(self, path: str) -> None:
+        try:
+            self.player.add_subtitle_file(Path(path))
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            messages.show_exception(exc)
+            return
+        self.toast.show_message(f"Subtitles loaded: {Path(path).name}")
+
+    # -- fullscreen --------------------------------------------------------------------------
+    def set_fullscreen(self, on: bool) -> None:
+        if on == self.fullscreen.active:
+            return
+        if on:
+            self.menuBar().hide()
+            self.transport.hide()
+            self.showFullScreen()
+            self.fullscreen.enter()
+        else:
+            self.fullscreen.leave()
+            self.showNormal()
+            self.menuBar().show()
+            self.transport.show()
+        if self.actions.fullscreen.isChecked() != on:
+            self.actions.fullscreen.setChecked(on)
+
+    # -- drag and drop -----------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_location(event.mimeData().urls(), event.mimeData().text()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        location = _dropped_location(event.mimeData().urls(), event.mimeData().text())
+        if not location:
+            return
+        event.acceptProposedAction()
+        suffix = Path(location).suffix.lower()
+        if not is_url(location) and suffix in (".srt", ".vtt", ".ass", ".ssa"):
+            self.load_subtitles(location)
+        else:
+            self.open(location)
+
+    # -- menus -------------------------------------------------------------------------------
+    def _file_actions(self) -> None:
+        self.open_file_action = QAction("&Open File…", self)
+        self.open_file_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_file_action.triggered.connect(self.choose_file)
+        self.open_url_action = QAction("Open &URL…", self)
+        self.open_url_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.open_url_action.triggered.connect(self.choose_url)
+        self.demo_action = QAction("Play the &Demo Film", self)
+        self.demo_action.triggered.connect(self.open_demo)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.load_subtitles_action = QAction("&Load Subtitle File…", self)
+        self.load_subtitles_action.triggered.connect(self.choose_subtitles)
+        file_actions = (self.open_file_action, self.open_url_action, self.quit_action)
+        self.addActions(list(file_actions))
+        self.fullscreen_controls.addActions(list(file_actions))
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_file_action)
+        file_menu.addAction(self.open_url_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        a = self.actions
+        playback = bar.addMenu("&Playback")
+        playback.addAction(a.play_pause)
+        playback.addSeparator()
+        for action in (a.back_short, a.forward_short, a.back_long, a.forward_long):
+            playback.addAction(action)
+        playback.addSeparator()
+        playback.addAction(a.frame_back)
+        playback.addAction(a.frame_forward)
+        speed = playback.addMenu("&Speed")
+        for action in (a.slower, a.normal_speed, a.faster):
+            speed.addAction(action)
+        playback.addSeparator()
+        playback.addAction(a.fullscreen)
+
+        audio = bar.addMenu("&Audio")
+        self.audio_track_menu = audio.addMenu("Audio &Track")
+        self.audio_track_menu.aboutToShow.connect(self._fill_audio_tracks)
+        audio.addSeparator()
+        for action in (a.volume_up, a.volume_down, a.mute):
+            audio.addAction(action)
+
+        subtitles = bar.addMenu("&Subtitles")
+        self.subtitle_track_menu = subtitles.addMenu("Subtitle &Track")
+        self.subtitle_track_menu.aboutToShow.connect(self._fill_subtitle_tracks)
+        subtitles.addAction(self.load_subtitles_action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("Check &Installation…", self.show_doctor)
+        help_menu.addAction(f"&About {APP_NAME}", self._about)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.history.recent()
+        for location in recent:
+            action = self.recent_menu.addAction(display_name(location))
+            action.setToolTip(location)
+            action.setStatusTip(location)
+            action.triggered.connect(lambda _=False, loc=location: self.open(loc))
+        if not recent:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear Recent", self.history.clear_recent)
+
+    def _fill_track_menu(
+        self, menu: QMenu, tracks: list[tuple[int, str]], current: int, choose: object
+    ) -> None:
+        menu.clear()
+        if not tracks:
+            menu.addAction("No tracks").setEnabled(False)
+            return
+        for track_id, name in tracks:
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(track_id == current)
+            assert callable(choose)
+            action.triggered.connect(lambda _=False, t=track_id: choose(t))
+
+    def _fill_audio_tracks(self) -> None:
+        p = self.player
+        self._fill_track_menu(
+            self.audio_track_menu, p.audio_tracks(), p.audio_track(), p.set_audio_track
+        )
+
+    def _fill_subtitle_tracks(self) -> None:
+        p = self.player
+        self._fill_track_menu(
+            self.subtitle_track_menu, p.subtitle_tracks(), p.subtitle_track(), p.set_subtitle_track
+        )
+
+    def show_doctor(self) -> None:
+        from moments import doctor
+
+        self.tasks.run(
+            lambda ctx: doctor.format_report(doctor.run_checks(self.dirs), self.dirs.log_file),
+            name="doctor",
+            on_success=lambda report: ReportDialog("Check installation", report, self).open(),
+        )
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME} {__version__}</b><p>A video player that turns the scene you just "
+            "loved into a clip you can share.</p>"
+            f"<p>Log file: {self.dirs.log_file}</p>",
+        )
+
+    # -- reactions ---------------------------------------------------------------------------
+    def _on_media_changed(self, location: str) -> None:
+        self.setWindowTitle(f"{display_name(location)} — {APP_NAME}")
+
+    def _on_state(self, state: PlayerState) -> None:
+        if state == PlayerState.PLAYING:
+            self.stack.setCurrentWidget(self.video)
+            self._resume_timer.start()
+        else:
+            self._resume_timer.stop()
+        if state in (PlayerState.PAUSED, PlayerState.STOPPED, PlayerState.ENDED):
+            self._remember_position()
+
+    def _on_player_error(self, text: str) -> None:
+        self.stack.setCurrentWidget(self.panel)
+        self.panel.show_message(
+            "Cannot play this",
+            text,
+            buttons={"open": "Open another file…", "demo": "Play the demo film"},
+        )
+        log.warning("%s", text)
+
+    def _on_panel_button(self, key: str) -> None:
+        if key == "open":
+            self.choose_file()
+        elif key == "demo":
+            self.open_demo()
+        elif key == "cancel-demo" and self._demo_task is not None:
+            self._demo_task.cancel()
+
+    def _on_demo_ready(self, path: Path) -> None:
+        self._demo_task = None
+        self.open(str(path))
+
+    def _on_demo_failed(self, error: BaseException) -> None:
+        self._demo_task = None
+        self.panel.show_message(
+            "The demo film could not be made",
+            str(error),
+            buttons={"demo": "Try again", "open": "Open a file…"},
+        )
+
+    def _on_volume(self, volume: int, muted: bool) -> None:
+        self.prefs.volume, self.prefs.muted = volume, muted
+        self._prefs_timer.start()
+
+    def _on_message(self, level: messages.Level, text: str, details: str) -> None:
+        if level == messages.Level.ERROR and details:
+            self.toast.show_message(
+                text,
+                button="Details",
+                on_button=lambda: ReportDialog("Details", f"{text}\n\n{details}", self).open(),
+                seconds=8,
+            )
+        else:
+            self.toast.show_message(text, seconds=8 if level == messages.Level.ERROR else 4)
+
+    def _remember_position(self) -> None:
+        location = self.player.location()
+        duration = self.player.duration()
+        if location and duration > 0 and self.player.state() != PlayerState.ERROR:
+            self.history.remember_position(location, self.player.playhead(), duration)
+
+    def _save_prefs(self) -> None:
+        try:
+            save_preferences(self.prefs, self.dirs.settings_file)
+        except Exception as exc:  # noqa: BLE001 - settings are not worth a crash
+            log.warning("could not save preferences: %s", exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_position()
+        if self.fullscreen.active:
+            self.set_fullscreen(False)
+        self._ui_state.setValue("window/geometry", self.saveGeometry())
+        self._ui_state.sync()
+        self._save_prefs()
+        self.tasks.cancel_all()
+        self.tasks.wait(5000)
+        self.toast.close()
+        self.fullscreen_controls.close()
+        self.player.release()
+        messages.bridge().message.disconnect(self._on_message)
+        super().closeEvent(event)
+
+
+def _dropped_location(urls: list[QUrl], text: str) -> str | None:
+    for url in urls:
+        if url.isLocalFile():
+            return url.toLocalFile()
+        if url.scheme() and url.scheme() != "file":
+            return url.toString()
+    candidate = text.strip()
+    return candidate if is_url(candidate) else None

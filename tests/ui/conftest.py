@@ -1,0 +1,96 @@
+"""GUI fixtures: the real main window, real libVLC drawing into it, read back from the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QGuiApplication, QImage
+from pytestqt.qtbot import QtBot
+
+from moments.core.paths import AppDirs
+from moments.core.settings import Preferences
+from moments.ui import messages
+from moments.ui.main_window import MainWindow
+from moments.ui.player import PlayerState
+from tests.support.framecode import decode_pixels
+
+WindowFactory = Callable[[], MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot) -> Iterator[WindowFactory]:
+    """Build main windows on the isolated folders; each is closed at the end of the test."""
+    windows: list[MainWindow] = []
+
+    def factory() -> MainWindow:
+        messages.install_excepthooks()
+        window = MainWindow(AppDirs.from_environment().ensure(), Preferences())
+        qtbot.addWidget(window)
+        window.resize(960, 640)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()  # no window manager under Xvfb: shortcuts need an active window
+        qtbot.waitActive(window)
+        windows.append(window)
+        return window
+
+    yield factory
+    for window in windows:
+        if window.isVisible():
+            window.close()
+
+
+@pytest.fixture
+def window(make_window: WindowFactory) -> MainWindow:
+    return make_window()
+
+
+def video_rect(window: MainWindow, aspect: float = 16 / 9) -> QRect:
+    """Where libVLC puts a picture of ``aspect`` inside the video view (letterboxed)."""
+    view = window.video
+    w, h = view.width(), view.height()
+    if w / h > aspect:
+        pw = round(h * aspect)
+        return QRect((w - pw) // 2, 0, pw, h)
+    ph = round(w / aspect)
+    return QRect(0, (h - ph) // 2, w, ph)
+
+
+def grab_video(window: MainWindow) -> QImage:
+    """The video view's pixels as the X server shows them (libVLC's output included)."""
+    screen = QGuiApplication.primaryScreen()
+    return screen.grabWindow(int(window.video.winId())).toImage()
+
+
+def screen_code(window: MainWindow) -> int | None:
+    """The frame number shown on screen now, or None if no coded frame is visible."""
+    image = grab_video(window)
+    rect = video_rect(window)
+    ratio = image.width() / max(1, window.video.width())
+
+    def sample(fx: float, fy: float) -> int:
+        x = int((rect.x() + fx * rect.width()) * ratio)
+        y = int((rect.y() + fy * rect.height()) * ratio)
+        return QImage.pixelColor(image, x, y).lightness()
+
+    return decode_pixels(sample)
+
+
+def wait_state(qtbot: QtBot, window: MainWindow, state: PlayerState, timeout: int = 10_000):
+    qtbot.waitUntil(lambda: window.player.state() == state, timeout=timeout)
+
+
+def wait_code(
+    qtbot: QtBot, window: MainWindow, want: Callable[[int], bool], timeout: int = 5000
+) -> int:
+    seen: list[int] = []
+
+    def check() -> None:
+        code = screen_code(window)
+        assert code is not None and want(code), f"screen shows {code}"
+        seen.append(code)
+
+    qtbot.waitUntil(check, timeout=timeout)
+    return seen[-1]
