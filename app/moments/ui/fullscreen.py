@@ -18,9 +18,10 @@ class FullscreenControls(QFrame):
     """A frameless tool window holding a second transport bar; it never takes focus, so the
     main window keeps answering shortcuts."""
 
-    def __init__(self, player: Player, actions: PlayerActions) -> None:
+    def __init__(self, player: Player, actions: PlayerActions, owner: QWidget) -> None:
+        # Owned by the main window (deleted with it, on the GUI thread) yet its own window.
         super().__init__(
-            None,
+            owner,
             Qt.WindowType.Tool
             | Qt.WindowType.FramelessWindowHint
             | Qt.WindowType.WindowStaysOnTopHint

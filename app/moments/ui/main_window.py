@@ -13,7 +13,7 @@ from moments import APP_NAME, __version__
 from moments.core.history import PlaybackHistory
 from moments.core.paths import AppDirs, resources_dir
 from moments.core.settings import Preferences, save_preferences
-from moments.core.source import display_name, is_url
+from moments.core.source import display_name, is_url, normalize_location
 from moments.core.timefmt import format_time
 from moments.media.demo import demo_film_path, demo_is_ready, make_demo
 from moments.ui import messages
@@ -70,8 +70,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.transport)
         self.setCentralWidget(central)
-        self.toast = Toast(self.stack)
-        self.fullscreen_controls = FullscreenControls(self.player, self.actions)
+        self.toast = Toast(self.stack, self)
+        self.fullscreen_controls = FullscreenControls(self.player, self.actions, self)
         self.fullscreen = FullscreenController(self, self.video, self.fullscreen_controls)
 
         self._file_actions()
@@ -108,16 +108,15 @@ class MainWindow(QMainWindow):
         """Open a file or URL and play it, resuming where it was left."""
         self._remember_position()
         self.stack.setCurrentWidget(self.video)
-        start = 0.0
+        location = normalize_location(location)
         point = self.history.resume_point(location) if self.prefs.resume_playback else None
         self.player.open(location, start_at=point.position if point else 0.0)
         current = self.player.location()
         if current is None:
             return
         if point is not None:
-            start = point.position
             self.toast.show_message(
-                f"Resumed at {format_time(start)}",
+                f"Resumed at {format_time(point.position)}",
                 button="Start over",
                 on_button=lambda: self.player.seek(0.0),
                 seconds=6,
@@ -389,6 +388,7 @@ class MainWindow(QMainWindow):
         location = self.player.location()
         duration = self.player.duration()
         if location and duration > 0 and self.player.state() != PlayerState.ERROR:
+            log.debug("position of %s: %.3f / %.3f", location, self.player.playhead(), duration)
             self.history.remember_position(location, self.player.playhead(), duration)
 
     def _save_prefs(self) -> None:

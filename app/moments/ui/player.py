@@ -230,6 +230,9 @@ class Player(QObject):
         self._had_stream = False
         self._seekable = True
         self._clock.reset(start_at, time.monotonic())
+        if start_at > 0:
+            # libVLC may report times near 0 before it applies the start time.
+            self._clock.on_seek(start_at, time.monotonic())
         self.media_changed.emit(location)
         self.duration_changed.emit(0.0)
         self.position_changed.emit(start_at)
@@ -418,6 +421,7 @@ class Player(QObject):
         if state == self._state:
             return
         self._state = state
+        log.info("player %s: %s", state.value, self._location)
         if state == PlayerState.PLAYING:
             self._ticker.start()
         else:

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 class Toast(QFrame):
     """One notice at a time; a new one replaces the old."""
 
-    def __init__(self, anchor: QWidget) -> None:
+    def __init__(self, anchor: QWidget, owner: QWidget) -> None:
+        # Owned by the main window (deleted with it, on the GUI thread) yet its own window.
         super().__init__(
-            None,
+            owner,
             Qt.WindowType.Tool
             | Qt.WindowType.FramelessWindowHint
             | Qt.WindowType.WindowDoesNotAcceptFocus,
