@@ -186,8 +186,22 @@ def run_checks(dirs: AppDirs | None = None) -> list[Check]:
 
 
 def essential_problems() -> list[Check]:
-    """What stops the player from starting at all: libVLC and ffmpeg."""
-    return [c for c in (*check_libvlc(), *check_ffmpeg()[:2]) if c.failed]
+    """What stops the player from starting at all, checked in milliseconds (no process is
+    run): ffmpeg and ffprobe on the PATH, and python-vlc able to load libVLC."""
+    from moments.media.tools import find_tool
+
+    problems = []
+    for tool in ("ffmpeg", "ffprobe"):
+        try:
+            find_tool(tool)
+        except MomentsError as exc:
+            problems.append(Check(tool, False, str(exc), f"{APT} ffmpeg"))
+    try:
+        import vlc  # noqa: F401 - loading it is the check
+    except (ImportError, OSError, NameError) as exc:
+        fix = f"{APT} libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output"
+        problems.append(Check("libVLC", False, f"cannot be loaded ({exc})", fix))
+    return problems
 
 
 def format_report(checks: list[Check], log_file: Path | None = None) -> str:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import socket
 import sys
 
+from PySide6.QtCore import QObject, QSocketNotifier
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from moments import APP_ID, APP_NAME, __version__
+from moments.core.errors import ToolMissingError
 from moments.core.paths import AppDirs, resources_dir
 from moments.core.settings import load_preferences
 from moments.ui import messages
@@ -40,6 +45,31 @@ def startup_problem_text() -> str | None:
     return "Moments cannot start:\n\n" + "\n\n".join(lines) + "\n\nRun `moments doctor` for more."
 
 
+def quit_on_signals(window: QWidget) -> QObject:
+    """Close ``window`` cleanly on SIGINT/SIGTERM (saving what closing saves).
+
+    Python runs signal handlers only when it holds control, which Qt's event loop does not
+    give it; the signal wakes a socket that Qt watches instead.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: None)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def on_signal() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        log.info("closing on a signal")
+        window.close()
+
+    notifier.activated.connect(on_signal)
+    notifier._sockets = (reader, writer)  # type: ignore[attr-defined]  # keep them open
+    return notifier
+
+
 def run_gui(location: str | None, *, fullscreen: bool = False) -> int:
     dirs = AppDirs.from_environment().ensure()
     app = create_application(sys.argv[:1])
@@ -51,12 +81,22 @@ def run_gui(location: str | None, *, fullscreen: bool = False) -> int:
         return 1
     from moments.ui.main_window import MainWindow
 
-    window = MainWindow(dirs, load_preferences(dirs.settings_file))
+    try:
+        window = MainWindow(dirs, load_preferences(dirs.settings_file))
+    except ToolMissingError as exc:  # libVLC present but refusing to start
+        text = f"Moments cannot start:\n\n{exc}\n    Fix: {exc.fix}"
+        log.error("%s", text)
+        print(text, file=sys.stderr)
+        QMessageBox.critical(None, APP_NAME, text)
+        return 1
     window.show()
+    signals = quit_on_signals(window)
     if fullscreen:
         window.set_fullscreen(True)
     if location:
         window.open(location)
     else:
         window.open_demo()
-    return app.exec()
+    code = app.exec()
+    signals.deleteLater()
+    return code
