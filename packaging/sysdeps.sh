@@ -17,7 +17,7 @@ deb_run=(
   libfontconfig1 libdbus-1-3
   fonts-dejavu-core fonts-noto-color-emoji
 )
-deb_test=(xvfb xauth)
+deb_test=(xvfb xauth xdotool)
 
 say() { printf 'moments setup: %s\n' "$*" >&2; }
 

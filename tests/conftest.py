@@ -40,3 +40,10 @@ def corpus() -> Path:
     if found is None:
         pytest.fail("the shared media corpus is missing: set MOMENTS_CORPUS=/path/to/shared/media")
     return found
+
+
+@pytest.fixture(scope="session")
+def long_video(tmp_path_factory: pytest.TempPathFactory) -> CodedVideo:
+    """90 s, 25 fps, 320x180: long enough for minute jumps and resume points."""
+    folder = tmp_path_factory.mktemp("long")
+    return make_coded_video(folder / "long film.mp4", fps=25, seconds=90, size=(320, 180), gop=50)

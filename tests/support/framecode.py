@@ -69,7 +69,7 @@ def make_coded_video(
     if audio:
         cmd += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
     cmd += ["-c:v", "libx264", "-preset", "veryfast", "-g", str(gop), "-bf", "0"]
-    cmd += ["-pix_fmt", "yuv420p"]
+    cmd += ["-pix_fmt", "yuv420p", "-movflags", "+faststart"]
     if audio:
         cmd += ["-c:a", "aac", "-shortest"]
     cmd += [*(extra_args or []), str(path)]

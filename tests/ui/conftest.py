@@ -16,7 +16,7 @@ from moments.ui.main_window import MainWindow
 from moments.ui.player import PlayerState
 from tests.support.framecode import decode_pixels
 
-WindowFactory = Callable[[], MainWindow]
+WindowFactory = Callable[..., MainWindow]
 
 
 @pytest.fixture
@@ -24,11 +24,12 @@ def make_window(qtbot: QtBot) -> Iterator[WindowFactory]:
     """Build main windows on the isolated folders; each is closed at the end of the test."""
     windows: list[MainWindow] = []
 
-    def factory() -> MainWindow:
+    def factory(*, size: tuple[int, int] | None = (960, 640)) -> MainWindow:
         messages.install_excepthooks()
         window = MainWindow(AppDirs.from_environment().ensure(), Preferences())
         qtbot.addWidget(window)
-        window.resize(960, 640)
+        if size is not None:
+            window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()  # no window manager under Xvfb: shortcuts need an active window

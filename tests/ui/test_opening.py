@@ -1,0 +1,168 @@
+"""Opening things: files, URLs, drops, recent files, resume, subtitles, and bad input."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from moments.media.demo import make_demo
+from moments.ui.main_window import MainWindow
+from moments.ui.player import PlayerState
+from tests.support.framecode import CodedVideo
+from tests.support.http import serve_folder
+from tests.support.media import make_subtitles
+from tests.ui.conftest import WindowFactory, grab_video, video_rect, wait_code, wait_state
+
+
+def drop(window: MainWindow, path: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    pos = QPointF(200, 200)
+    actions = Qt.DropAction.CopyAction
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(pos, actions, mime, buttons, mods)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(window, QDropEvent(pos, actions, mime, buttons, mods))
+
+
+def test_drop_a_file_to_play_it(qtbot: QtBot, window: MainWindow, coded_video: CodedVideo):
+    drop(window, coded_video.path)
+    wait_state(qtbot, window, PlayerState.PLAYING)
+    wait_code(qtbot, window, lambda code: code >= 0)
+
+
+def test_recent_files_and_resume_survive_a_restart(
+    qtbot: QtBot, make_window: WindowFactory, long_video: CodedVideo
+):
+    first = make_window()
+    first.open(str(long_video.path))
+    wait_state(qtbot, first, PlayerState.PLAYING)
+    first.player.seek(42.0)
+    wait_code(qtbot, first, lambda c: 1050 <= c <= 1100)
+    first.close()
+
+    second = make_window()
+    second._fill_recent()
+    names = [a.text() for a in second.recent_menu.actions()]
+    assert names[0] == "long film.mp4"
+    second.recent_menu.actions()[0].trigger()
+    wait_state(qtbot, second, PlayerState.PLAYING)
+    assert 41.5 <= second.player.playhead() <= 45
+    wait_code(qtbot, second, lambda c: 1040 <= c <= 1150)
+    assert second.toast.isVisible() and "Resumed at 0:4" in second.toast.text.text()
+    second.toast.button.click()  # Start over
+    wait_code(qtbot, second, lambda c: c < 100)
+
+
+def test_window_geometry_is_remembered(qtbot: QtBot, make_window: WindowFactory):
+    first = make_window()
+    first.setGeometry(90, 70, 800, 500)
+    qtbot.waitUntil(lambda: first.size().width() == 800)
+    first.close()
+    second = make_window(size=None)
+    assert (second.width(), second.height()) == (800, 500)
+
+
+def test_external_subtitles_show_on_screen(
+    qtbot: QtBot, window: MainWindow, coded_video: CodedVideo, tmp_path: Path
+):
+    window.open(str(coded_video.path))
+    wait_state(qtbot, window, PlayerState.PLAYING)
+    window.player.pause()
+    wait_state(qtbot, window, PlayerState.PAUSED)
+    window.player.seek(2.0)
+    qtbot.wait(500)
+    before = _bright_pixels_low(window)
+    srt = make_subtitles(tmp_path / "subs é.srt", [(0.0, 20.0, "HELLO SUBTITLE WORLD")])
+    drop(window, srt)
+    qtbot.waitUntil(lambda: len(window.player.subtitle_tracks()) >= 2, timeout=5000)
+    window.player.play()
+    qtbot.waitUntil(lambda: _bright_pixels_low(window) > before + 100, timeout=5000)
+    window._fill_subtitle_tracks()
+    checked = [a.text() for a in window.subtitle_track_menu.actions() if a.isChecked()]
+    assert checked and checked[0] != "Disable"
+
+
+def _bright_pixels_low(window: MainWindow) -> int:
+    """White pixels in the lower quarter of the picture, where subtitles go."""
+    image = grab_video(window)
+    rect = video_rect(window)
+    count = 0
+    for y in range(rect.y() + rect.height() * 3 // 4, rect.bottom(), 3):
+        for x in range(rect.x(), rect.right(), 3):
+            if image.pixelColor(x, y).lightness() > 230:
+                count += 1
+    return count
+
+
+def test_url_plays(qtbot: QtBot, window: MainWindow, coded_video: CodedVideo, tmp_path: Path):
+    shutil.copy(coded_video.path, tmp_path / "clip one.mp4")
+    with serve_folder(tmp_path) as base:
+        window.open(base + quote("clip one.mp4"))
+        wait_state(qtbot, window, PlayerState.PLAYING)
+        wait_code(qtbot, window, lambda c: c >= 0)
+        assert window.windowTitle().startswith("clip one.mp4")
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["http://127.0.0.1:9/nothing.mp4", "/nonexistent/film.mp4"],
+    ids=["unreachable-url", "missing-file"],
+)
+def test_unplayable_location_says_so_and_player_stays_usable(
+    qtbot: QtBot, window: MainWindow, coded_video: CodedVideo, location: str
+):
+    window.open(location)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.panel, timeout=15_000)
+    text = window.panel.text.text()
+    assert "nothing.mp4" in text or "film.mp4" in text
+    assert "could not be played" in text or "does not exist" in text
+    window.open(str(coded_video.path))
+    wait_state(qtbot, window, PlayerState.PLAYING)
+    wait_code(qtbot, window, lambda code: code >= 0)
+
+
+@pytest.mark.corpus
+def test_broken_corpus_files(qtbot: QtBot, window: MainWindow, coded_video, corpus: Path):
+    """Each damaged file either plays what it can or gets a clear message; never a hang."""
+    outcomes = {}
+    for path in sorted((corpus / "broken").iterdir()):
+        window.open(str(path))
+        qtbot.waitUntil(
+            lambda: (
+                window.player.state() in (PlayerState.PLAYING, PlayerState.ERROR, PlayerState.ENDED)
+            ),
+            timeout=15_000,
+        )
+        state = window.player.state()
+        if state == PlayerState.ERROR:
+            assert path.name in window.panel.text.text()
+        outcomes[path.name] = state
+    assert PlayerState.ERROR in outcomes.values(), outcomes
+    window.open(str(coded_video.path))
+    wait_state(qtbot, window, PlayerState.PLAYING)
+    wait_code(qtbot, window, lambda code: code >= 0)
+
+
+def test_demo_film_made_on_first_run_then_played(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+):
+    def short_demo(folder: Path, **kwargs: object) -> Path:
+        return make_demo(folder, scale=0.05, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("moments.ui.main_window.make_demo", short_demo)
+    window.open_demo()
+    assert window.stack.currentWidget() is window.panel
+    assert "Preparing the demo film" in window.panel.title.text()
+    qtbot.waitUntil(lambda: window.panel.progress.value() > 0, timeout=20_000)
+    wait_state(qtbot, window, PlayerState.PLAYING, timeout=60_000)
+    assert window.windowTitle().startswith("moments-demo")
+    qtbot.waitUntil(lambda: len(window.player.subtitle_tracks()) >= 2, timeout=5000)
