@@ -43,7 +43,8 @@ format: $(STAMP)
 
 ## bench: benchmarks, each printing ratios against a bare ffmpeg / raw libVLC baseline
 bench: setup-test
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	@if [ -n "$$DISPLAY" ]; then $(BIN)/python -m bench $(BENCH_ARGS); \
+	else xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python -m bench $(BENCH_ARGS); fi
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,26 @@
+"""``make bench``: every benchmark in one run; ``python -m bench NAME...`` runs some."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+from bench import common  # noqa: F401 - puts the repo on sys.path
+
+ALL = ("playhead", "startup", "capture", "export")
+
+
+def main(names: list[str]) -> int:
+    chosen = names or list(ALL)
+    for name in chosen:
+        started = time.monotonic()
+        print(f"\n# bench.{name}", flush=True)
+        module = importlib.import_module(f"bench.{name}")
+        module.main()
+        print(f"  ({time.monotonic() - started:.0f} s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
