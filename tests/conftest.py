@@ -36,9 +36,11 @@ def coded_video(tmp_path_factory: pytest.TempPathFactory) -> CodedVideo:
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
+    """The shared real-media corpus. It is not part of the repository (others' files); where
+    it is not installed at all, its tests are skipped and say so in the summary."""
     found = corpus_dir()
     if found is None:
-        pytest.fail("the shared media corpus is missing: set MOMENTS_CORPUS=/path/to/shared/media")
+        pytest.skip("shared media corpus not found: set MOMENTS_CORPUS=/path/to/shared/media")
     return found
 
 

@@ -34,7 +34,7 @@ def corpus_dir() -> Path | None:
     """The shared real-media corpus: ``MOMENTS_CORPUS`` or ``../shared/media`` beside the repo."""
     configured = os.environ.get("MOMENTS_CORPUS")
     candidates = [Path(configured)] if configured else []
-    candidates.append(REPO.parent / "shared" / "media")
+    candidates += [REPO.parent / "shared" / "media", Path("/work/shared/media")]
     for candidate in candidates:
         if (candidate / "SOURCES.md").is_file():
             return candidate
