@@ -1,0 +1,164 @@
+"""Local network sources on 127.0.0.1 for the capture and ring tests (and the bench).
+
+- ``UdpSender``: ``ffmpeg -re`` sends a file as MPEG-TS over UDP, in real time; it can be
+  stopped and started again later in the file, like a stream that drops and comes back.
+- ``HlsSource``: ``ffmpeg -re`` writes a live HLS playlist into a folder served over HTTP.
+- ``serve_file_slowly``: an HTTP server (with Range) that trickles one file, so a job
+  reading it takes long enough to be cancelled mid-way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import re
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+FFMPEG = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error"]
+
+
+def free_port(kind: int = socket.SOCK_DGRAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class UdpSender:
+    """Send ``path`` in real time to ``udp://127.0.0.1:port`` as MPEG-TS.
+
+    ``started_at`` is the monotonic time at which the file's t=0 was (or would have been)
+    sent, so the frame on the wire at time ``w`` is about ``(w - started_at) * fps``.
+    """
+
+    def __init__(self, path: Path, port: int | None = None) -> None:
+        self.path = path
+        self.port = port or free_port()
+        self.started_at = 0.0
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"udp://127.0.0.1:{self.port}"
+
+    def start(self, at: float = 0.0) -> None:
+        """Start sending from ``at`` seconds into the file."""
+        cmd = [*FFMPEG, "-re", "-ss", f"{at:.3f}", "-i", str(self.path), "-map", "0", "-c", "copy"]
+        cmd += ["-f", "mpegts", f"{self.url}?pkt_size=1316"]
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+        self.started_at = time.monotonic() - at
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+
+    def __enter__(self) -> UdpSender:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over HTTP; yields the base URL."""
+    handler = _handler_for(folder)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _handler_for(folder: Path) -> type[_QuietHandler]:
+    class Handler(_QuietHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
+
+    return Handler
+
+
+class HlsSource:
+    """A live HLS stream of ``path`` (1 s segments), served on 127.0.0.1 while in use."""
+
+    def __init__(self, path: Path, folder: Path) -> None:
+        self.path = path
+        self.folder = folder
+        self.started_at = 0.0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._serving: contextlib.ExitStack | None = None
+        self.url = ""
+
+    def __enter__(self) -> HlsSource:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        cmd = [*FFMPEG, "-re", "-i", str(self.path), "-map", "0", "-c", "copy", "-f", "hls"]
+        cmd += ["-hls_time", "1", "-hls_list_size", "6", "-hls_flags", "delete_segments"]
+        cmd += [str(self.folder / "live.m3u8")]
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+        self.started_at = time.monotonic()
+        self._serving = contextlib.ExitStack()
+        base = self._serving.enter_context(serve_folder(self.folder))
+        self.url = base + "live.m3u8"
+        deadline = time.monotonic() + 10
+        while not (self.folder / "live.m3u8").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+        if self._serving is not None:
+            self._serving.close()
+
+
+@contextlib.contextmanager
+def serve_file_slowly(path: Path, bytes_per_s: int) -> Iterator[str]:
+    """Serve ``path`` over HTTP (Range supported) at about ``bytes_per_s``; yields its URL."""
+    data = path.read_bytes()
+
+    class Slow(_QuietHandler):
+        def do_GET(self) -> None:
+            start, end = 0, len(data) - 1
+            match = re.match(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+            if match:
+                start = int(match.group(1))
+                end = int(match.group(2)) if match.group(2) else end
+                self.send_response(206)
+                self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+            else:
+                self.send_response(200)
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("Content-Type", "video/mp4")
+            self.send_header("Content-Length", str(end - start + 1))
+            self.end_headers()
+            chunk = max(1024, bytes_per_s // 20)
+            with contextlib.suppress(OSError):
+                for offset in range(start, end + 1, chunk):
+                    self.wfile.write(data[offset : min(end + 1, offset + chunk)])
+                    time.sleep(chunk / bytes_per_s)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/media{path.suffix}"
+    finally:
+        server.shutdown()
+        server.server_close()
