@@ -29,3 +29,14 @@ def test_missing_corrupt_and_wrong_types_give_defaults(tmp_path: Path) -> None:
 def test_volume_is_clamped(tmp_path: Path) -> None:
     (tmp_path / "s.json").write_text(json.dumps({"volume": 900}))
     assert load_preferences(tmp_path / "s.json").volume == 200
+
+
+def test_capture_preferences_round_trip_and_clamp(tmp_path: Path) -> None:
+    (tmp_path / "s.json").write_text(
+        json.dumps({"moment_before_s": 20, "moment_after_s": -3, "capture_key": " "})
+    )
+    prefs = load_preferences(tmp_path / "s.json")
+    assert prefs.moment_before_s == 20.0
+    assert prefs.moment_after_s == 0.0
+    assert prefs.capture_key == "C"
+    assert prefs.pause_on_capture is True

@@ -29,9 +29,22 @@ class Preferences:
     audio_output: str = ""
     """libVLC audio output module; empty means libVLC's own choice."""
     extra_vlc_args: list[str] = field(default_factory=list)
+    capture_key: str = "C"
+    """The Moments shortcut, in QKeySequence's portable text form."""
+    pause_on_capture: bool = True
+    moment_before_s: float = 10.0
+    """A moment keeps this much of what was seen before the press…"""
+    moment_after_s: float = 5.0
+    """…and this much after it."""
+    live_window_s: float = 60.0
+    """How much of a live stream is kept on disk, so a moment can be cut from it."""
 
     def clamp(self) -> Preferences:
         self.volume = max(0, min(200, int(self.volume)))
+        self.moment_before_s = max(1.0, min(300.0, float(self.moment_before_s)))
+        self.moment_after_s = max(0.0, min(120.0, float(self.moment_after_s)))
+        self.live_window_s = max(20.0, min(1800.0, float(self.live_window_s)))
+        self.capture_key = self.capture_key.strip() or "C"
         return self
 
 
@@ -69,6 +82,8 @@ def _from_dict(raw: dict[str, Any]) -> Preferences:
             continue
         value = raw[item.name]
         expected = type(getattr(defaults, item.name))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
             values[item.name] = value
         else:
