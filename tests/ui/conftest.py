@@ -30,10 +30,11 @@ def make_window(qtbot: QtBot) -> Iterator[WindowFactory]:
         qtbot.addWidget(window)
         if size is not None:
             window.resize(*size)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()  # no window manager under Xvfb: shortcuts need an active window
-        qtbot.waitActive(window)
+        with qtbot.waitExposed(window):
+            window.show()
+        # No window manager under Xvfb: activate by hand, shortcuts need an active window.
+        with qtbot.waitActive(window):
+            window.activateWindow()
         windows.append(window)
         return window
 

@@ -133,8 +133,8 @@ def test_ctrl_o_opens_a_file_dialog(qtbot: QtBot, window: MainWindow, coded_vide
 def test_audio_and_subtitle_menus_list_tracks(qtbot: QtBot, window: MainWindow, coded_video):
     play(qtbot, window, coded_video)
     qtbot.wait(500)
-    window._fill_audio_tracks()
-    names = [a.text() for a in window.audio_track_menu.actions()]
+    window.menus.fill_audio_tracks()
+    names = [a.text() for a in window.menus.audio_tracks.actions()]
     assert "Disable" in names and len(names) >= 2
-    checked = [a.text() for a in window.audio_track_menu.actions() if a.isChecked()]
+    checked = [a.text() for a in window.menus.audio_tracks.actions() if a.isChecked()]
     assert checked and checked[0] != "Disable"

@@ -50,10 +50,10 @@ def test_recent_files_and_resume_survive_a_restart(
     first.close()
 
     second = make_window()
-    second._fill_recent()
-    names = [a.text() for a in second.recent_menu.actions()]
+    second.menus.fill_recent()
+    names = [a.text() for a in second.menus.recent.actions()]
     assert names[0] == "long film.mp4"
-    second.recent_menu.actions()[0].trigger()
+    second.menus.recent.actions()[0].trigger()
     wait_state(qtbot, second, PlayerState.PLAYING)
     assert 41.5 <= second.player.playhead() <= 45
     wait_code(qtbot, second, lambda c: 1040 <= c <= 1150)
@@ -86,8 +86,8 @@ def test_external_subtitles_show_on_screen(
     qtbot.waitUntil(lambda: len(window.player.subtitle_tracks()) >= 2, timeout=5000)
     window.player.play()
     qtbot.waitUntil(lambda: _bright_pixels_low(window) > before + 100, timeout=5000)
-    window._fill_subtitle_tracks()
-    checked = [a.text() for a in window.subtitle_track_menu.actions() if a.isChecked()]
+    window.menus.fill_subtitle_tracks()
+    checked = [a.text() for a in window.menus.subtitle_tracks.actions() if a.isChecked()]
     assert checked and checked[0] != "Disable"
 
 

@@ -6,11 +6,12 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from moments import APP_NAME, __version__
 from moments.core.history import PlaybackHistory
+from moments.core.moment import Moment
 from moments.core.paths import AppDirs, resources_dir
 from moments.core.settings import Preferences, save_preferences
 from moments.core.source import display_name, is_url, normalize_location
@@ -26,8 +27,11 @@ from moments.ui.dialogs import (
     file_dialog,
 )
 from moments.ui.fullscreen import FullscreenController, FullscreenControls
+from moments.ui.menus import MenuBar, WindowActions
 from moments.ui.message_panel import MessagePanel
+from moments.ui.moments_feature import MomentsFeature
 from moments.ui.player import Player, PlayerState, vlc_arguments
+from moments.ui.preferences_dialog import PreferencesDialog
 from moments.ui.tasks import Task, TaskRunner
 from moments.ui.toast import Toast
 from moments.ui.transport import TransportBar
@@ -74,10 +78,12 @@ class MainWindow(QMainWindow):
         self.fullscreen_controls = FullscreenControls(self.player, self.actions, self)
         self.fullscreen = FullscreenController(self, self.video, self.fullscreen_controls)
 
-        self._file_actions()
-        self._build_menus()
-        self.actions.install_on(self)
-        self.actions.install_on(self.fullscreen_controls)
+        self.window_actions = WindowActions(self)
+        for target in (self, self.fullscreen_controls):
+            target.addActions(self.window_actions.with_shortcuts())
+            self.actions.install_on(target)
+        self.menus = MenuBar(self)
+        self.moments = MomentsFeature(self)
         self.actions.fullscreen.toggled.connect(self.set_fullscreen)
         self.video.double_clicked.connect(self.actions.fullscreen.toggle)
         self.video.mouse_moved.connect(self.fullscreen.poke)
@@ -104,13 +110,16 @@ class MainWindow(QMainWindow):
             self.resize(1024, 640)
 
     # -- opening -----------------------------------------------------------------------------
-    def open(self, location: str) -> None:
-        """Open a file or URL and play it, resuming where it was left."""
+    def open(self, location: str, *, start_at: float | None = None) -> None:
+        """Open a file or URL and play it from ``start_at``, or where it was left."""
         self._remember_position()
         self.stack.setCurrentWidget(self.video)
         location = normalize_location(location)
-        point = self.history.resume_point(location) if self.prefs.resume_playback else None
-        self.player.open(location, start_at=point.position if point else 0.0)
+        point = None
+        if start_at is None and self.prefs.resume_playback:
+            point = self.history.resume_point(location)
+        start = start_at if start_at is not None else (point.position if point else 0.0)
+        self.player.open(location, start_at=start)
         current = self.player.location()
         if current is None:
             return
@@ -122,6 +131,33 @@ class MainWindow(QMainWindow):
                 seconds=6,
             )
         self.history.add_recent(current)
+
+    def play_moment(self, moment: Moment) -> None:
+        """Play a kept moment from its start: from its source, or from its raw clip when the
+        source is gone (renamed, unmounted, a live stream that moved on)."""
+        source = moment.source
+        available = (is_url(source) and not moment.is_live) or Path(source).is_file()
+        if available and not moment.is_live:
+            self.open(source, start_at=moment.start)
+            return
+        clip = moment.raw_clip
+        if clip and Path(clip).is_file():
+            self.open(clip, start_at=max(0.0, moment.start - moment.raw_offset))
+            if not moment.is_live:
+                self.toast.show_message(
+                    f"“{display_name(source)}” is gone: playing the clip Moments kept."
+                )
+            return
+        messages.error(f"Neither “{display_name(source)}” nor the kept clip can be found.")
+
+    def show_preferences(self) -> None:
+        dialog = PreferencesDialog(self.prefs, self)
+        dialog.changed.connect(self._on_preferences_changed)
+        dialog.open()
+
+    def _on_preferences_changed(self, prefs: Preferences) -> None:
+        self.moments.set_shortcut(prefs.capture_key)
+        self._save_prefs()
 
     def open_demo(self) -> None:
         """Play the demo film, generating it first (once) with progress shown."""
@@ -208,107 +244,6 @@ class MainWindow(QMainWindow):
         else:
             self.open(location)
 
-    # -- menus -------------------------------------------------------------------------------
-    def _file_actions(self) -> None:
-        self.open_file_action = QAction("&Open File…", self)
-        self.open_file_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_file_action.triggered.connect(self.choose_file)
-        self.open_url_action = QAction("Open &URL…", self)
-        self.open_url_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.open_url_action.triggered.connect(self.choose_url)
-        self.demo_action = QAction("Play the &Demo Film", self)
-        self.demo_action.triggered.connect(self.open_demo)
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.triggered.connect(self.close)
-        self.load_subtitles_action = QAction("&Load Subtitle File…", self)
-        self.load_subtitles_action.triggered.connect(self.choose_subtitles)
-        file_actions = (self.open_file_action, self.open_url_action, self.quit_action)
-        self.addActions(list(file_actions))
-        self.fullscreen_controls.addActions(list(file_actions))
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.open_file_action)
-        file_menu.addAction(self.open_url_action)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file_menu.addAction(self.demo_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        a = self.actions
-        playback = bar.addMenu("&Playback")
-        playback.addAction(a.play_pause)
-        playback.addSeparator()
-        for action in (a.back_short, a.forward_short, a.back_long, a.forward_long):
-            playback.addAction(action)
-        playback.addSeparator()
-        playback.addAction(a.frame_back)
-        playback.addAction(a.frame_forward)
-        speed = playback.addMenu("&Speed")
-        for action in (a.slower, a.normal_speed, a.faster):
-            speed.addAction(action)
-        playback.addSeparator()
-        playback.addAction(a.fullscreen)
-
-        audio = bar.addMenu("&Audio")
-        self.audio_track_menu = audio.addMenu("Audio &Track")
-        self.audio_track_menu.aboutToShow.connect(self._fill_audio_tracks)
-        audio.addSeparator()
-        for action in (a.volume_up, a.volume_down, a.mute):
-            audio.addAction(action)
-
-        subtitles = bar.addMenu("&Subtitles")
-        self.subtitle_track_menu = subtitles.addMenu("Subtitle &Track")
-        self.subtitle_track_menu.aboutToShow.connect(self._fill_subtitle_tracks)
-        subtitles.addAction(self.load_subtitles_action)
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction("Check &Installation…", self.show_doctor)
-        help_menu.addAction(f"&About {APP_NAME}", self._about)
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = self.history.recent()
-        for location in recent:
-            action = self.recent_menu.addAction(display_name(location))
-            action.setToolTip(location)
-            action.setStatusTip(location)
-            action.triggered.connect(lambda _=False, loc=location: self.open(loc))
-        if not recent:
-            self.recent_menu.addAction("No recent files").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear Recent", self.history.clear_recent)
-
-    def _fill_track_menu(
-        self, menu: QMenu, tracks: list[tuple[int, str]], current: int, choose: object
-    ) -> None:
-        menu.clear()
-        if not tracks:
-            menu.addAction("No tracks").setEnabled(False)
-            return
-        for track_id, name in tracks:
-            action = menu.addAction(name)
-            action.setCheckable(True)
-            action.setChecked(track_id == current)
-            assert callable(choose)
-            action.triggered.connect(lambda _=False, t=track_id: choose(t))
-
-    def _fill_audio_tracks(self) -> None:
-        p = self.player
-        self._fill_track_menu(
-            self.audio_track_menu, p.audio_tracks(), p.audio_track(), p.set_audio_track
-        )
-
-    def _fill_subtitle_tracks(self) -> None:
-        p = self.player
-        self._fill_track_menu(
-            self.subtitle_track_menu, p.subtitle_tracks(), p.subtitle_track(), p.set_subtitle_track
-        )
-
     def show_doctor(self) -> None:
         from moments import doctor
 
@@ -318,7 +253,7 @@ class MainWindow(QMainWindow):
             on_success=lambda report: ReportDialog("Check installation", report, self).open(),
         )
 
-    def _about(self) -> None:
+    def show_about(self) -> None:
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
@@ -404,8 +339,10 @@ class MainWindow(QMainWindow):
         self._ui_state.setValue("window/geometry", self.saveGeometry())
         self._ui_state.sync()
         self._save_prefs()
+        self.moments.shutdown()
         self.tasks.cancel_all()
-        self.tasks.wait(5000)
+        self.tasks.wait(10_000)
+        self.moments.close_library()
         self.toast.close()
         self.fullscreen_controls.close()
         self.player.release()

@@ -1,0 +1,230 @@
+"""The Moments button: keep what the viewer just saw.
+
+The press is instant on the GUI thread: the interpolated playhead and the viewed spans give
+the moment's range, and the toast appears at once. A worker then stream-copies the raw clip
+(or cuts it from the live ring), saves the thumbnail and only then stores the moment, so a
+failure (full disk, a vanished source) leaves the library as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from moments.core.errors import CancelledError, MediaError, MomentsError
+from moments.core.library import Library
+from moments.core.moment import Moment, SourceRange
+from moments.core.settings import Preferences
+from moments.core.source import display_name, looks_live
+from moments.core.timeline import ViewedSpanRing
+from moments.media.capture import capture, save_thumbnail
+from moments.media.ring import RingRecorder
+from moments.ui import messages
+from moments.ui.player import Player
+from moments.ui.tasks import Task, TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
+
+LIVE_LATENCY_S = 1.0
+"""What libVLC's network cache adds between a packet's arrival and its frame on screen."""
+
+
+@dataclass
+class Capture:
+    """One press: the moment as pressed, its job, and what it became."""
+
+    moment: Moment
+    task: Task | None = None
+    stored: Moment | None = None
+    thumbnail: QImage | None = field(default=None, repr=False)
+    undone: bool = False
+
+
+class CaptureController(QObject):
+    pressed = Signal(object)
+    """Capture, at the press (before anything is saved)."""
+    saved = Signal(object)
+    """Capture, with ``stored`` and ``thumbnail`` set."""
+    failed = Signal(object, object)
+    """Capture and the error."""
+    removed = Signal(object)
+    """Capture, after Undo."""
+
+    def __init__(
+        self,
+        player: Player,
+        library: Library,
+        tasks: TaskRunner,
+        prefs: Preferences,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._player = player
+        self._library = library
+        self._tasks = tasks
+        self._prefs = prefs
+        self.spans = ViewedSpanRing()
+        self._recorder: RingRecorder | None = None
+        player.position_changed.connect(self._on_position)
+        player.media_changed.connect(self._on_media_changed)
+
+    @property
+    def recorder(self) -> RingRecorder | None:
+        return self._recorder
+
+    # -- the press ---------------------------------------------------------------------------
+    def press(self) -> Capture | None:
+        """Keep the last seconds seen (plus a few after). Returns at once."""
+        location = self._player.location()
+        if location is None:
+            messages.info("Open a video first: the Moments button keeps what you just watched.")
+            return None
+        press_t = self._player.playhead()
+        press_wall = time.monotonic()
+        if self._prefs.pause_on_capture:
+            self._player.pause()
+        before, after = self._prefs.moment_before_s, self._prefs.moment_after_s
+        recorder = self._recorder
+        if recorder is not None:
+            moment = self._live_moment(recorder, location, press_wall, before, after)
+            if moment is None:
+                return None
+            window = (press_wall - before, press_wall + after)
+        else:
+            duration = self._player.duration() or None
+            ranges = self.spans.default_ranges(
+                location, press_t, before=before, after=after, duration=duration
+            )
+            if not ranges:
+                messages.info("Nothing has been watched yet to keep as a moment.")
+                return None
+            moment = Moment.new(location, ranges, press_t)
+            window = None
+        job = Capture(moment)
+        job.task = self._tasks.run(
+            lambda ctx: self._save(ctx, moment, recorder, window),
+            name="capture",
+            on_success=lambda result: self._on_saved(job, result),
+            on_error=lambda error: self._on_failed(job, error),
+        )
+        self.pressed.emit(job)
+        return job
+
+    def undo(self, job: Capture) -> None:
+        """Forget a capture: cancel it while it runs, delete it once stored."""
+        job.undone = True
+        stored = job.stored
+        if stored is None:
+            if job.task is not None:
+                job.task.cancel()  # still running: it will store nothing
+            return
+        if stored.id is not None:
+            moment_id = stored.id
+            self._tasks.run(
+                lambda _ctx: self._library.delete(moment_id),
+                name="undo capture",
+                on_success=lambda _: self.removed.emit(job),
+            )
+
+    # -- worker ------------------------------------------------------------------------------
+    def _save(
+        self,
+        ctx: TaskContext,
+        moment: Moment,
+        recorder: RingRecorder | None,
+        window: tuple[float, float] | None,
+    ) -> tuple[Moment, QImage | None]:
+        media = self._library.media_dir
+        stem = media / f"moment-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
+        thumb = stem.with_suffix(".jpg")
+        if recorder is not None and window is not None:
+            cut = recorder.cut(*window, stem, latency=LIVE_LATENCY_S, cancel=ctx.cancel)
+            moment = moment.with_ranges([cut.range])
+            at = min(max(moment.press_time, cut.covered.start), cut.covered.end - 0.05)
+            try:
+                save_thumbnail(str(cut.raw_clip), at - cut.raw_offset, thumb, cancel=ctx.cancel)
+            except MediaError as exc:
+                log.warning("no thumbnail for the live moment: %s", exc)
+            clip, offset = cut.raw_clip, cut.raw_offset
+            thumbnail = thumb if thumb.is_file() else None
+        else:
+            result = capture(
+                moment.ranges[0],
+                stem,
+                thumbnail_path=thumb,
+                thumbnail_at=moment.press_time,
+                cancel=ctx.cancel,
+            )
+            clip, offset, thumbnail = result.raw_clip, result.raw_offset, result.thumbnail
+        try:
+            ctx.cancel.raise_if_cancelled()
+            stored = self._library.add_moment(
+                moment.with_capture(str(clip), offset, str(thumbnail) if thumbnail else None)
+            )
+        except BaseException:
+            Path(clip).unlink(missing_ok=True)
+            if thumbnail is not None:
+                Path(thumbnail).unlink(missing_ok=True)
+            raise
+        image = QImage(str(thumbnail)) if thumbnail is not None else None
+        return stored, image
+
+    # -- GUI thread --------------------------------------------------------------------------
+    def _on_saved(self, job: Capture, result: tuple[Moment, QImage | None]) -> None:
+        job.stored, job.thumbnail = result
+        log.info("moment %s kept: %s", job.stored.id, job.stored.ranges)
+        if job.undone:  # Undo arrived while the moment was being stored
+            self.undo(job)
+            return
+        self.saved.emit(job)
+
+    def _on_failed(self, job: Capture, error: BaseException) -> None:
+        if isinstance(error, CancelledError) and job.undone:
+            self.removed.emit(job)
+            return
+        self.failed.emit(job, error)
+
+    def _live_moment(
+        self, recorder: RingRecorder, location: str, press_wall: float, before: float, after: float
+    ) -> Moment | None:
+        now_ring = recorder.ring_time(press_wall - LIVE_LATENCY_S)
+        if now_ring is None:
+            messages.info(
+                f"“{display_name(location)}” has only just started: there is nothing to keep yet."
+            )
+            return None
+        rng = SourceRange(location, max(0.0, now_ring - before), now_ring + after)
+        return Moment.new(location, [rng], now_ring, is_live=True)
+
+    def _on_position(self, seconds: float) -> None:
+        location = self._player.location()
+        if location is not None and self._recorder is None:
+            self.spans.on_position(location, seconds)
+
+    def _on_media_changed(self, location: str) -> None:
+        self.spans.close()
+        self._stop_recorder()
+        if looks_live(location):
+            recorder = RingRecorder(location, window=self._prefs.live_window_s)
+            try:
+                recorder.start()
+            except MomentsError as exc:
+                messages.warning(f"Moments cannot be kept from this stream: {exc}")
+                return
+            self._recorder = recorder
+            log.info("recording the live ring of %s", location)
+
+    def _stop_recorder(self) -> None:
+        recorder, self._recorder = self._recorder, None
+        if recorder is not None:
+            self._tasks.run(lambda _ctx: recorder.close(), name="close live ring")
+
+    def shutdown(self) -> None:
+        """Stop the live ring (called when the window closes; the task runner then waits)."""
+        self._stop_recorder()

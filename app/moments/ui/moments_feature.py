@@ -1,0 +1,150 @@
+"""The Moments button and My Moments, put into the window: the action and its buttons, the
+toasts after a press, the My Moments dock, and playing a moment back."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import QDockWidget
+
+from moments.core.errors import MomentsError
+from moments.core.library import Library
+from moments.core.paths import resources_dir
+from moments.ui import messages
+from moments.ui.capture import Capture, CaptureController
+from moments.ui.moments_panel import MomentsPanel
+
+if TYPE_CHECKING:
+    from moments.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class MomentsFeature(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.library = open_library(window)
+        self.capture_action = QAction(
+            QIcon(str(resources_dir() / "icons" / "moment.svg")), "Keep this &Moment", window
+        )
+        self.capture_action.setObjectName("captureAction")
+        self.capture_action.setIconText("Moment")
+        self.capture_action.triggered.connect(self.press)
+        self.panel_action = QAction("My &Moments", window)
+        self.panel_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.panel_action.setCheckable(True)
+        self.set_shortcut(window.prefs.capture_key)
+        for target in (window, window.fullscreen_controls):
+            target.addActions([self.capture_action, self.panel_action])
+        self.buttons = [
+            transport.extra_button(self.capture_action)
+            for transport in (window.transport, window.fullscreen_controls.transport)
+        ]
+        for button in self.buttons:
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setObjectName("captureButton")
+        menu = window.menus.moments
+        menu.addAction(self.capture_action)
+        menu.addAction(self.panel_action)
+
+        self.controller: CaptureController | None = None
+        self.panel: MomentsPanel | None = None
+        self.dock = QDockWidget("My Moments", window)
+        self.dock.setObjectName("momentsDock")
+        self.dock.hide()
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.panel_action.toggled.connect(self.dock.setVisible)
+        self.dock.visibilityChanged.connect(self._on_dock_visibility)
+        if self.library is None:
+            self.capture_action.setEnabled(False)
+            self.capture_action.setToolTip("The Moments library could not be opened")
+            return
+        self.controller = CaptureController(
+            window.player, self.library, window.tasks, window.prefs, self
+        )
+        self.controller.pressed.connect(self._on_pressed)
+        self.controller.saved.connect(self._on_saved)
+        self.controller.failed.connect(self._on_failed)
+        self.controller.removed.connect(self._on_removed)
+        self.panel = MomentsPanel(self.library, window.tasks)
+        self.panel.play_requested.connect(window.play_moment)
+        self.dock.setWidget(self.panel)
+
+    def set_shortcut(self, key: str) -> None:
+        sequence = QKeySequence(key)
+        self.capture_action.setShortcut(sequence)
+        self.capture_action.setToolTip(f"Keep the last seconds you saw ({sequence.toString()})")
+
+    def press(self) -> Capture | None:
+        return self.controller.press() if self.controller is not None else None
+
+    def show_panel(self) -> None:
+        self.panel_action.setChecked(True)
+
+    def shutdown(self) -> None:
+        if self.controller is not None:
+            self.controller.shutdown()
+
+    def close_library(self) -> None:
+        if self.library is not None:
+            self.library.close()
+
+    # -- reactions -----------------------------------------------------------------------------
+    def _on_pressed(self, job: Capture) -> None:
+        self._window.toast.show_message(
+            f"Keeping “{job.moment.title}”…",
+            button="Undo",
+            on_button=lambda: self._undo(job),
+            seconds=8,
+        )
+
+    def _on_saved(self, job: Capture) -> None:
+        stored = job.stored
+        assert stored is not None
+        image = None
+        if job.thumbnail is not None and not job.thumbnail.isNull():
+            image = QPixmap.fromImage(job.thumbnail).scaledToHeight(
+                54, Qt.TransformationMode.SmoothTransformation
+            )
+        self._window.toast.show_message(
+            f"Kept “{stored.title}” ({stored.duration:.0f} s)",
+            button="Undo",
+            on_button=lambda: self._undo(job),
+            image=image,
+            seconds=6,
+        )
+        if self.panel is not None and self.dock.isVisible():
+            self.panel.refresh()
+
+    def _on_failed(self, job: Capture, error: BaseException) -> None:
+        text = str(error) if isinstance(error, MomentsError) else repr(error)
+        messages.error(f"The moment could not be kept: {text}")
+
+    def _on_removed(self, job: Capture) -> None:
+        self._window.toast.show_message(f"Removed “{job.moment.title}”", seconds=3)
+        if self.panel is not None and self.dock.isVisible():
+            self.panel.refresh()
+
+    def _undo(self, job: Capture) -> None:
+        if self.controller is not None:
+            self.controller.undo(job)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        if self.panel_action.isChecked() != visible:
+            self.panel_action.setChecked(visible)
+        if visible and self.panel is not None:
+            self.panel.refresh()
+
+
+def open_library(window: MainWindow) -> Library | None:
+    """Open (or create) the library; a damaged one is reported and Moments go without it."""
+    try:
+        return Library(window.dirs.data / "library.sqlite3", window.dirs.data / "moments")
+    except MomentsError as exc:
+        log.error("library unavailable: %s", exc)
+        messages.error(str(exc), exc.details)
+        return None
