@@ -19,6 +19,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.support.http import QuietHandler, serve_folder
+
 FFMPEG = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error"]
 
 
@@ -66,33 +68,6 @@ class UdpSender:
         self.stop()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` over HTTP; yields the base URL."""
-    handler = _handler_for(folder)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _handler_for(folder: Path) -> type[_QuietHandler]:
-    class Handler(_QuietHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
-
-    return Handler
-
-
 class HlsSource:
     """A live HLS stream of ``path`` (1 s segments), served on 127.0.0.1 while in use."""
 
@@ -132,7 +107,7 @@ def serve_file_slowly(path: Path, bytes_per_s: int) -> Iterator[str]:
     """Serve ``path`` over HTTP (Range supported) at about ``bytes_per_s``; yields its URL."""
     data = path.read_bytes()
 
-    class Slow(_QuietHandler):
+    class Slow(QuietHandler):
         def do_GET(self) -> None:
             start, end = 0, len(data) - 1
             match = re.match(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))

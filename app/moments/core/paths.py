@@ -36,6 +36,15 @@ class AppDirs:
         return self.data / "demo"
 
     @property
+    def library_file(self) -> Path:
+        return self.data / "library.sqlite3"
+
+    @property
+    def moments_dir(self) -> Path:
+        """Raw clips and thumbnails of the kept moments."""
+        return self.data / "moments"
+
+    @property
     def log_file(self) -> Path:
         return self.log / "moments.log"
 

@@ -143,7 +143,7 @@ class MomentsFeature(QObject):
 def open_library(window: MainWindow) -> Library | None:
     """Open (or create) the library; a damaged one is reported and Moments go without it."""
     try:
-        return Library(window.dirs.data / "library.sqlite3", window.dirs.data / "moments")
+        return Library(window.dirs.library_file, window.dirs.moments_dir)
     except MomentsError as exc:
         log.error("library unavailable: %s", exc)
         messages.error(str(exc), exc.details)
