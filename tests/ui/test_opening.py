@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -24,13 +24,13 @@ from tests.ui.conftest import WindowFactory, grab_video, video_rect, wait_code, 
 def drop(window: MainWindow, path: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    pos = QPointF(200, 200)
     actions = Qt.DropAction.CopyAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(pos, actions, mime, buttons, mods)
+    # Qt's own signatures: QDragEnterEvent takes a QPoint, QDropEvent a QPointF.
+    enter = QDragEnterEvent(QPoint(200, 200), actions, mime, buttons, mods)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
-    QApplication.sendEvent(window, QDropEvent(pos, actions, mime, buttons, mods))
+    QApplication.sendEvent(window, QDropEvent(QPointF(200, 200), actions, mime, buttons, mods))
 
 
 def test_drop_a_file_to_play_it(qtbot: QtBot, window: MainWindow, coded_video: CodedVideo):
