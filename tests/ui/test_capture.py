@@ -34,10 +34,13 @@ def watch(qtbot: QtBot, window: MainWindow, video: CodedVideo, *, start: float, 
     wait_code(qtbot, window, lambda c: c >= video.frame_at(until), timeout=int(until * 1000) + 8000)
 
 
-def press_and_wait(qtbot: QtBot, window: MainWindow, press) -> Capture:
-    with qtbot.waitSignal(window.moments.controller.saved, timeout=30_000) as saved:
+def press_and_wait(qtbot: QtBot, window: MainWindow, press, *, thumbnail=True) -> Capture:
+    """Press, wait for the moment to be stored (and by default for its thumbnail)."""
+    controller = window.moments.controller
+    signal = controller.thumbnail_ready if thumbnail else controller.saved
+    with qtbot.waitSignal(signal, timeout=30_000) as done:
         press()
-    job = saved.args[0]
+    job = done.args[0]
     assert isinstance(job, Capture) and job.stored is not None
     return job
 

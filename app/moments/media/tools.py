@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,14 +104,15 @@ def run_ffmpeg(
     err_reader.start()
     out_reader.start()
     cancelled = False
-    while proc.poll() is None:
-        if cancel is not None and cancel.wait(0.05):
-            cancelled = True
-            _stop(proc)
+    while True:
+        try:
+            proc.wait(timeout=0.05)  # returns the moment ffmpeg exits
             break
-        if cancel is None:
-            time.sleep(0.05)
-    proc.wait()
+        except subprocess.TimeoutExpired:
+            if cancel is not None and cancel.cancelled:
+                cancelled = True
+                _stop(proc)
+                break
     out_reader.join(timeout=5)
     err_reader.join(timeout=5)
     if cancelled:

@@ -21,9 +21,10 @@ from moments.core.errors import CancelledError, MediaError, MomentsError
 from moments.core.library import Library
 from moments.core.moment import Moment, SourceRange
 from moments.core.settings import Preferences
-from moments.core.source import display_name, looks_live
+from moments.core.source import display_name, is_url, looks_live
 from moments.core.timeline import ViewedSpanRing
 from moments.media.capture import capture, save_thumbnail
+from moments.media.probe import MediaInfo, probe
 from moments.media.ring import RingRecorder
 from moments.ui import messages
 from moments.ui.player import Player
@@ -50,11 +51,13 @@ class CaptureController(QObject):
     pressed = Signal(object)
     """Capture, at the press (before anything is saved)."""
     saved = Signal(object)
-    """Capture, with ``stored`` and ``thumbnail`` set."""
+    """Capture, with ``stored`` set: the raw clip is in the library."""
     failed = Signal(object, object)
     """Capture and the error."""
     removed = Signal(object)
     """Capture, after Undo."""
+    thumbnail_ready = Signal(object)
+    """Capture, with ``thumbnail`` set (shortly after ``saved``)."""
 
     def __init__(
         self,
@@ -71,6 +74,7 @@ class CaptureController(QObject):
         self._prefs = prefs
         self.spans = ViewedSpanRing()
         self._recorder: RingRecorder | None = None
+        self._infos: dict[str, MediaInfo] = {}
         player.position_changed.connect(self._on_position)
         player.media_changed.connect(self._on_media_changed)
 
@@ -132,57 +136,85 @@ class CaptureController(QObject):
                 on_success=lambda _: self.removed.emit(job),
             )
 
-    # -- worker ------------------------------------------------------------------------------
+    # -- workers -----------------------------------------------------------------------------
     def _save(
         self,
         ctx: TaskContext,
         moment: Moment,
         recorder: RingRecorder | None,
         window: tuple[float, float] | None,
-    ) -> tuple[Moment, QImage | None]:
+    ) -> Moment:
+        """Cut the raw clip, then store the moment (the thumbnail follows, see below)."""
         media = self._library.media_dir
         stem = media / f"moment-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
-        thumb = stem.with_suffix(".jpg")
         if recorder is not None and window is not None:
             cut = recorder.cut(*window, stem, latency=LIVE_LATENCY_S, cancel=ctx.cancel)
             moment = moment.with_ranges([cut.range])
-            at = min(max(moment.press_time, cut.covered.start), cut.covered.end - 0.05)
-            try:
-                save_thumbnail(str(cut.raw_clip), at - cut.raw_offset, thumb, cancel=ctx.cancel)
-            except MediaError as exc:
-                log.warning("no thumbnail for the live moment: %s", exc)
             clip, offset = cut.raw_clip, cut.raw_offset
-            thumbnail = thumb if thumb.is_file() else None
         else:
-            result = capture(
-                moment.ranges[0],
-                stem,
-                thumbnail_path=thumb,
-                thumbnail_at=moment.press_time,
-                cancel=ctx.cancel,
-            )
-            clip, offset, thumbnail = result.raw_clip, result.raw_offset, result.thumbnail
+            info = self._infos.get(moment.source)
+            result = capture(moment.ranges[0], stem, info=info, cancel=ctx.cancel)
+            clip, offset = result.raw_clip, result.raw_offset
         try:
             ctx.cancel.raise_if_cancelled()
-            stored = self._library.add_moment(
-                moment.with_capture(str(clip), offset, str(thumbnail) if thumbnail else None)
-            )
+            return self._library.add_moment(moment.with_capture(str(clip), offset, None))
         except BaseException:
             Path(clip).unlink(missing_ok=True)
-            if thumbnail is not None:
-                Path(thumbnail).unlink(missing_ok=True)
             raise
-        image = QImage(str(thumbnail)) if thumbnail is not None else None
-        return stored, image
+
+    def _thumbnail(self, ctx: TaskContext, stored: Moment) -> QImage | None:
+        """The frame on screen at the press, from the source while it is there, else the clip."""
+        assert stored.raw_clip is not None and stored.id is not None
+        clip = Path(stored.raw_clip)
+        out = clip.with_suffix(".jpg")
+        source, at = stored.source, stored.press_time
+        if stored.is_live or is_url(source) or not Path(source).is_file():
+            source, at = str(clip), at - stored.raw_offset
+        try:
+            save_thumbnail(source, max(0.0, at), out, cancel=ctx.cancel)
+        except MediaError as exc:
+            log.warning("no thumbnail for moment %s: %s", stored.id, exc)
+            return None
+        try:
+            self._library.update_capture(stored.id, clip, stored.raw_offset, out)
+        except KeyError:  # undone meanwhile
+            out.unlink(missing_ok=True)
+            return None
+        return QImage(str(out))
+
+    def _probe_source(self, location: str) -> None:
+        """Probe the opened file once, so a press does not wait for it."""
+        self._tasks.run(
+            lambda _ctx: probe(location),
+            name="probe",
+            on_success=lambda info: self._infos.__setitem__(location, info),
+            on_error=lambda error: log.info("probe of %s failed: %s", location, error),
+        )
 
     # -- GUI thread --------------------------------------------------------------------------
-    def _on_saved(self, job: Capture, result: tuple[Moment, QImage | None]) -> None:
-        job.stored, job.thumbnail = result
-        log.info("moment %s kept: %s", job.stored.id, job.stored.ranges)
+    def _on_saved(self, job: Capture, stored: Moment) -> None:
+        job.stored = stored
+        log.info("moment %s kept: %s", stored.id, stored.ranges)
         if job.undone:  # Undo arrived while the moment was being stored
             self.undo(job)
             return
         self.saved.emit(job)
+        self._tasks.run(
+            lambda ctx: self._thumbnail(ctx, stored),
+            name="thumbnail",
+            on_success=lambda image: self._on_thumbnail(job, image),
+        )
+
+    def _on_thumbnail(self, job: Capture, image: QImage | None) -> None:
+        if image is None or image.isNull() or job.undone or job.stored is None:
+            return
+        job.thumbnail = image
+        job.stored = job.stored.with_capture(
+            job.stored.raw_clip,
+            job.stored.raw_offset,
+            str(Path(job.stored.raw_clip or "").with_suffix(".jpg")),
+        )
+        self.thumbnail_ready.emit(job)
 
     def _on_failed(self, job: Capture, error: BaseException) -> None:
         if isinstance(error, CancelledError) and job.undone:
@@ -210,6 +242,8 @@ class CaptureController(QObject):
     def _on_media_changed(self, location: str) -> None:
         self.spans.close()
         self._stop_recorder()
+        if not looks_live(location) and location not in self._infos:
+            self._probe_source(location)
         if looks_live(location):
             recorder = RingRecorder(location, window=self._prefs.live_window_s)
             try:

@@ -52,6 +52,7 @@ class MomentsFeature(QObject):
         menu.addAction(self.panel_action)
 
         self.controller: CaptureController | None = None
+        self._toast_job: Capture | None = None
         self.panel: MomentsPanel | None = None
         self.dock = QDockWidget("My Moments", window)
         self.dock.setObjectName("momentsDock")
@@ -68,6 +69,7 @@ class MomentsFeature(QObject):
         )
         self.controller.pressed.connect(self._on_pressed)
         self.controller.saved.connect(self._on_saved)
+        self.controller.thumbnail_ready.connect(self._on_thumbnail)
         self.controller.failed.connect(self._on_failed)
         self.controller.removed.connect(self._on_removed)
         self.panel = MomentsPanel(self.library, window.tasks)
@@ -95,6 +97,7 @@ class MomentsFeature(QObject):
 
     # -- reactions -----------------------------------------------------------------------------
     def _on_pressed(self, job: Capture) -> None:
+        self._toast_job = job
         self._window.toast.show_message(
             f"Keeping “{job.moment.title}”…",
             button="Undo",
@@ -118,6 +121,12 @@ class MomentsFeature(QObject):
             seconds=6,
         )
         if self.panel is not None and self.dock.isVisible():
+            self.panel.refresh()
+
+    def _on_thumbnail(self, job: Capture) -> None:
+        if job is self._toast_job and self._window.toast.isVisible():
+            self._on_saved(job)
+        elif self.panel is not None and self.dock.isVisible():
             self.panel.refresh()
 
     def _on_failed(self, job: Capture, error: BaseException) -> None:
