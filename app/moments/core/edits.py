@@ -1,0 +1,110 @@
+"""What the editor changes on a Moment: the trim, the captions, the hashtags, the framing and
+the platform the user has in mind. Stored as JSON in ``Moment.edits``; the export turns it
+into ffmpeg requests and the share panel into post text.
+
+Times are source seconds, like the Moment's ranges; caption times are seconds from the
+trimmed clip's start (``core/captions.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from moments.core.captions import Caption
+from moments.core.framing import Framing
+from moments.core.moment import Moment
+
+log = logging.getLogger(__name__)
+
+EDITS_VERSION = 1
+DEFAULT_PRESET = "x"
+
+
+@dataclass(frozen=True)
+class MomentEdits:
+    """The editor's state for one moment. ``trim_start``/``trim_end`` None: the moment's own
+    start/end. ``preset`` is the platform whose limits the editor draws."""
+
+    trim_start: float | None = None
+    trim_end: float | None = None
+    captions: tuple[Caption, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    framing: Framing = field(default_factory=Framing)
+    preset: str = DEFAULT_PRESET
+    title: str | None = None
+    """The title of the post; None keeps the Moment's."""
+
+    def trim(self, moment: Moment) -> tuple[float, float]:
+        """``(start, end)`` in source seconds, clamped inside the moment and at least 1 ms."""
+        start = moment.start if self.trim_start is None else self.trim_start
+        end = moment.end if self.trim_end is None else self.trim_end
+        start = min(max(start, moment.start), moment.end - 0.001)
+        end = min(max(end, start + 0.001), moment.end)
+        return start, end
+
+    def duration(self, moment: Moment) -> float:
+        start, end = self.trim(moment)
+        return end - start
+
+    def post_text(self, moment: Moment, *, with_title: bool = True) -> str:
+        """The text posted beside the video: the title (when asked) and the hashtags."""
+        parts = [self.title or moment.title] if with_title else []
+        if self.hashtags:
+            parts.append(" ".join(self.hashtags))
+        return "\n\n".join(p for p in parts if p)
+
+    def replace(self, **changes: Any) -> MomentEdits:
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": EDITS_VERSION,
+            "trim_start": self.trim_start,
+            "trim_end": self.trim_end,
+            "captions": [c.to_json() for c in self.captions],
+            "hashtags": list(self.hashtags),
+            "framing": self.framing.to_json(),
+            "preset": self.preset,
+            "title": self.title,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> MomentEdits:
+        """Read stored edits; a field that cannot be read keeps its default (and is logged),
+        the others are kept."""
+        if not isinstance(data, dict):
+            return cls()
+        readers: dict[str, Any] = {
+            "trim_start": lambda v: _seconds(v),
+            "trim_end": lambda v: _seconds(v),
+            "captions": lambda v: tuple(Caption.from_json(c) for c in v or ()),
+            "hashtags": lambda v: tuple(str(t) for t in v or ()),
+            "framing": lambda v: Framing.from_json(v or {}),
+            "preset": lambda v: str(v or DEFAULT_PRESET),
+            "title": lambda v: str(v) if v else None,
+        }
+        values: dict[str, Any] = {}
+        for name, read in readers.items():
+            if name not in data:
+                continue
+            try:
+                values[name] = read(data[name])
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                log.warning("stored edit %s unreadable (%s); using the default", name, exc)
+        return cls(**values)
+
+    @classmethod
+    def of(cls, moment: Moment) -> MomentEdits:
+        return cls.from_json(moment.edits)
+
+
+def _seconds(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"not a time: {value!r}")
+    return number

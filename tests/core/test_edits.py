@@ -1,0 +1,49 @@
+"""MomentEdits: the editor's state, clamped to the moment and stored as JSON."""
+
+from __future__ import annotations
+
+from moments.core.captions import Caption, CaptionStyle
+from moments.core.edits import MomentEdits
+from moments.core.framing import Framing
+from moments.core.moment import Moment, SourceRange
+
+
+def moment() -> Moment:
+    return Moment.new("/films/a.mkv", [SourceRange("/films/a.mkv", 10.0, 25.0)], 20.0)
+
+
+def test_defaults_keep_the_whole_moment() -> None:
+    assert MomentEdits().trim(moment()) == (10.0, 25.0)
+    assert MomentEdits().duration(moment()) == 15.0
+
+
+def test_trim_is_clamped_inside_the_moment() -> None:
+    assert MomentEdits(trim_start=2.0, trim_end=99.0).trim(moment()) == (10.0, 25.0)
+    start, end = MomentEdits(trim_start=30.0, trim_end=12.0).trim(moment())
+    assert 10.0 <= start < end <= 25.0
+
+
+def test_round_trip_through_json() -> None:
+    edits = MomentEdits(
+        trim_start=11.5,
+        trim_end=19.25,
+        captions=(Caption("when the 🎬 drops", y=0.2, style=CaptionStyle.BOXED, start=1.0),),
+        hashtags=("#cinema", "#café"),
+        framing=Framing(aspect="9:16", cx=0.3),
+        preset="instagram-reels",
+        title="The drop",
+    )
+    assert MomentEdits.from_json(edits.to_json()) == edits
+
+
+def test_unreadable_parts_are_dropped_not_raised() -> None:
+    edits = MomentEdits.from_json({"trim_start": "soon", "hashtags": ["#a"]})
+    assert edits.trim_start is None and edits.hashtags == ("#a",)
+    assert MomentEdits.from_json(None) == MomentEdits()
+    assert MomentEdits.from_json({"framing": {"aspect": "7:3"}}).framing == Framing()
+
+
+def test_post_text_joins_title_and_hashtags() -> None:
+    edits = MomentEdits(hashtags=("#a", "#b"), title="Wow")
+    assert edits.post_text(moment()) == "Wow\n\n#a #b"
+    assert edits.post_text(moment(), with_title=False) == "#a #b"
