@@ -260,3 +260,19 @@ def test_full_disk_is_a_storage_error_and_changes_nothing(tiny_disk: Path) -> No
     again = library.add_moment(a_moment(press=60.0))  # works again once there is room
     assert [m.id for m in library.list_moments()] == [again.id, kept.id]
     library.close()
+
+
+def test_exports_are_recorded_per_moment_and_survive_a_reopen(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib.sqlite3")
+    kept = library.add_moment(Moment.new("/a.mkv", [SourceRange("/a.mkv", 1.0, 5.0)], 3.0))
+    assert kept.id is not None
+    out = tmp_path / "out" / "a clip.mp4"
+    first = library.add_export(kept.id, out, "x", size_bytes=1234, duration=4.0, created_at=1.0)
+    library.add_export(kept.id, out.with_suffix(".gif"), "gif", created_at=2.0)
+    library.close()
+    again = Library(tmp_path / "lib.sqlite3")
+    exports = again.list_exports(kept.id)
+    assert [e.preset for e in exports] == ["gif", "x"]
+    assert exports[1] == first
+    again.delete(kept.id)
+    assert again.list_exports(kept.id) == []

@@ -15,7 +15,9 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,19 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 _COLUMNS = "id, title, source, ranges, press_time, created_at, raw_clip, raw_offset, thumbnail"
 _COLUMNS += ", edits, is_live"
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """A file made from a moment. Its path is the user's: deleting the moment keeps it."""
+
+    id: int
+    moment_id: int
+    path: Path
+    preset: str
+    created_at: float
+    size_bytes: int | None = None
+    duration: float | None = None
 
 
 class Library:
@@ -179,6 +194,43 @@ class Library:
                     path.unlink(missing_ok=True)
                 except OSError as exc:
                     log.warning("could not delete %s: %s", path, exc)
+
+    # --- exports -----------------------------------------------------------------------------
+
+    def add_export(
+        self,
+        moment_id: int,
+        path: Path | str,
+        preset: str,
+        *,
+        size_bytes: int | None = None,
+        duration: float | None = None,
+        created_at: float | None = None,
+    ) -> ExportRecord:
+        """Remember a file exported from a moment (the file stays where the user put it)."""
+        when = time.time() if created_at is None else created_at
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO exports (moment_id, path, preset, created_at, size_bytes, duration) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (moment_id, str(path), preset, when, size_bytes, duration),
+            )
+            export_id = cursor.lastrowid
+        assert export_id is not None
+        return ExportRecord(export_id, moment_id, Path(path), preset, when, size_bytes, duration)
+
+    def list_exports(self, moment_id: int) -> list[ExportRecord]:
+        """A moment's exports, newest first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT id, moment_id, path, preset, created_at, size_bytes, duration "
+                "FROM exports WHERE moment_id = ? ORDER BY created_at DESC, id DESC",
+                (moment_id,),
+            ).fetchall()
+        return [
+            ExportRecord(int(i), int(m), Path(p), str(k), float(c), s, d)
+            for i, m, p, k, c, s, d in rows
+        ]
 
     def close(self) -> None:
         with self._lock:
