@@ -252,6 +252,9 @@ class MomentsPanel(QWidget):
             return
         moment_id = moment.id
         self.list.takeItem(self.list.currentRow())
+        if self.list.count() == 0:  # say so now, not when the worker is done
+            self.empty.setVisible(True)
+            self.list.setVisible(False)
         self._tasks.run(
             lambda _ctx: self._library.delete(moment_id),
             name="delete moment",
