@@ -9,6 +9,7 @@ deadlock. So callbacks here only record the monotonic time and emit a queued sig
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import re
@@ -25,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from moments.core.errors import MediaError, ToolMissingError
 from moments.core.playhead import PlayheadClock
 from moments.core.source import display_name, is_url, normalize_location
+from moments.ui.frame_sink import FrameSink
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +158,25 @@ class Player(QObject):
 
     _vlc_event = Signal(str, object, float)
 
-    def __init__(self, parent: QObject | None = None, *, vlc_args: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        vlc_args: list[str] | None = None,
+        frame_sink: FrameSink | None = None,
+    ) -> None:
+        """``frame_sink``: render into memory for Qt to paint (the editor preview) instead
+        of into a native window."""
         super().__init__(parent)
         self._instance = create_instance(vlc_args if vlc_args is not None else vlc_arguments())
         self._mp = self._instance.media_player_new()
+        self._sink = frame_sink
+        if frame_sink is not None:
+            self._mp.video_set_callbacks(
+                frame_sink.lock_cb, frame_sink.unlock_cb, frame_sink.display_cb, None
+            )
+            setup = ctypes.cast(frame_sink.format_cb, vlc.CallbackDecorators.VideoFormatCb)
+            self._mp.video_set_format_callbacks(setup, frame_sink.cleanup_cb)
         self._mp.video_set_mouse_input(False)
         self._mp.video_set_key_input(False)
         self._clock = PlayheadClock()
