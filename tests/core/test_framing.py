@@ -69,3 +69,14 @@ def test_json_round_trip_and_validation() -> None:
         Framing(aspect="3:2")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         Framing(mode="stretch")  # type: ignore[arg-type]
+
+
+def test_framed_output_size_puts_portrait_frames_in_a_portrait_box() -> None:
+    from moments.core.framing import framed_output_size
+
+    assert framed_output_size(1920, 1080, Framing(), 1280, 720) == (1280, 720)
+    assert framed_output_size(1920, 1080, Framing(aspect="9:16"), 1920, 1080) == (606, 1080)
+    assert framed_output_size(1920, 1080, Framing(aspect="9:16", mode="fit"), 1920, 1080) == (
+        1080,
+        1920,
+    )

@@ -66,3 +66,17 @@ def test_with_copies_leave_the_original_alone() -> None:
     assert edited.is_live and edited.with_ranges([SourceRange("s", 1, 2)]).duration == 1
     with pytest.raises(AttributeError):
         moment.title = "x"  # type: ignore[misc]
+
+
+def test_pictures_come_from_the_source_then_the_raw_clip(tmp_path) -> None:
+    source = tmp_path / "film.mkv"
+    clip = tmp_path / "moment-1.mkv"
+    source.write_bytes(b"x")
+    clip.write_bytes(b"x")
+    moment = Moment.new(str(source), [SourceRange(str(source), 30.0, 45.0)], 40.0)
+    kept = moment.with_capture(str(clip), 28.5, None)
+    assert kept.pictures() == (str(source), 0.0)
+    source.unlink()
+    assert kept.pictures() == (str(clip), 28.5)
+    live = Moment.new("udp://@:1234", [SourceRange("udp://@:1234", 3.0, 9.0)], 5.0, is_live=True)
+    assert live.with_capture(str(clip), 2.0, None).pictures() == (str(clip), 2.0)

@@ -66,7 +66,9 @@ def test_x264_high_aac_yuv420p_faststart_crf_and_metadata_as_arguments() -> None
     assert "%{pts}" not in job.filter_graph and "'c'" not in job.filter_graph
     assert (job.width, job.height) == (1920, 1080)
     assert plan(request(preset="discord"), media()).width == 1280  # scaled into its box
-    assert job.target == Path("/out/-film- one 00-00-10.000.mp4")
+    # The title names the file, made safe: no separators, no newlines.
+    assert job.target == Path("/out/a-b 'c' %{pts} - [x];[y] - 🎬 -y 00-00-10.000.mp4")
+    assert plan(request(preset="x"), media()).target == Path("/out/-film- one 00-00-10.000.mp4")
 
 
 def test_caption_pngs_are_single_frame_inputs_overlaid_at_the_origin() -> None:

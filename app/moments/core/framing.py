@@ -119,3 +119,12 @@ def box_for(ratio: Fraction, long_side: int, short_side: int) -> tuple[int, int]
     """``(max_w, max_h)`` for a picture of ``ratio``: landscape pictures get the long side as
     width, portrait ones as height."""
     return (long_side, short_side) if ratio >= 1 else (short_side, long_side)
+
+
+def framed_output_size(
+    display_w: int, display_h: int, framing: Framing, long_side: int, short_side: int
+) -> tuple[int, int]:
+    """The output size of an export: the framed picture inside a preset's long x short box
+    (landscape or portrait by the framed shape). The preview and the export both use it."""
+    max_w, max_h = box_for(framing.ratio(display_w, display_h), long_side, short_side)
+    return output_size(display_w, display_h, framing, max_w=max_w, max_h=max_h)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from moments.core.source import display_name
+from moments.core.source import display_name, is_url
 from moments.core.timefmt import format_time
 
 
@@ -123,6 +124,17 @@ class Moment:
 
     def with_edits(self, edits: dict[str, Any]) -> Moment:
         return replace(self, edits=dict(edits))
+
+    def pictures(self) -> tuple[str, float]:
+        """Where to read the moment's pictures and sound: the source while it is there (a
+        file that still exists, or a URL that is not live), else the raw clip. Returns the
+        location and the offset to add to its times to get source times."""
+        if not self.is_live:
+            if is_url(self.source) or Path(self.source).is_file():
+                return self.source, 0.0
+        if self.raw_clip and Path(self.raw_clip).is_file():
+            return self.raw_clip, self.raw_offset
+        return self.source, 0.0
 
 
 def ranges_to_json(ranges: tuple[SourceRange, ...]) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from moments.core.errors import MediaError
-from moments.core.framing import Framing, box_for, crop_rect, fit_rect, output_size
+from moments.core.framing import Framing, crop_rect, fit_rect, framed_output_size
 from moments.core.presets import (
     ExportPreset,
     OutputKind,
@@ -72,6 +72,9 @@ class ExportRequest:
     """Bytes; the preset's own cap applies too (the smaller wins)."""
     hardware: bool = False
     """Use a hardware H.264 encoder when one passed its test encode."""
+    timecode_at: float | None = None
+    """The time a ``{timecode}`` in the file-name template shows (default ``start``: it
+    differs when a moment is exported from its raw clip, whose times are shifted)."""
 
 
 @dataclass(frozen=True)
@@ -119,9 +122,7 @@ def plan(
     work = work or target.with_name(f".work{target.suffix}")
     geometry = _Geometry.of(video)
     dw, dh = geometry.display
-    ratio = request.framing.ratio(dw, dh)
-    max_w, max_h = box_for(ratio, preset.long_side, preset.short_side)
-    width, height = output_size(dw, dh, request.framing, max_w=max_w, max_h=max_h)
+    width, height = framed_output_size(dw, dh, request.framing, preset.long_side, preset.short_side)
     rate, rate_filter = output_rate(details, video, preset, step=window.step)
     graph = _graph(request, preset, video, details, geometry, (width, height), rate_filter)
     if hardware and hardware.upload_filter:
@@ -177,8 +178,9 @@ def target_path(request: ExportRequest, preset: ExportPreset) -> Path:
     destination = request.destination
     if isinstance(destination, tuple):
         folder, template = destination
-        stem = Path(display_name(request.source)).stem or "clip"
-        name = render_template(template, title=stem, start=request.start, preset=preset.id)
+        title = request.title or Path(display_name(request.source)).stem or "clip"
+        at = request.start if request.timecode_at is None else request.timecode_at
+        name = render_template(template, title=title, start=at, preset=preset.id)
         return Path(folder).expanduser().absolute() / f"{name}.{preset.extension}"
     return Path(destination).expanduser().absolute()
 
