@@ -3,6 +3,7 @@ the picture's display shape, and the interpolated playhead matches the frame del
 
 from __future__ import annotations
 
+import itertools
 import time
 from statistics import median
 
@@ -48,7 +49,7 @@ def test_frames_arrive_in_order_with_the_playhead(qtbot: QtBot, coded_video: Cod
     assert sink.size() == coded_video.size
     codes = [code for code, _ in seen]
     assert None not in codes
-    steps = [b - a for a, b in zip(codes, codes[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(codes)]
     assert all(step >= 0 for step in steps), "frames out of order"
     assert sum(1 for step in steps if step == 1) >= 0.9 * len(steps), "frames skipped"
     errors = [abs(code / coded_video.fps - at) * 1000 for code, at in seen[20:]]

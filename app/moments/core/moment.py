@@ -129,9 +129,8 @@ class Moment:
         """Where to read the moment's pictures and sound: the source while it is there (a
         file that still exists, or a URL that is not live), else the raw clip. Returns the
         location and the offset to add to its times to get source times."""
-        if not self.is_live:
-            if is_url(self.source) or Path(self.source).is_file():
-                return self.source, 0.0
+        if not self.is_live and (is_url(self.source) or Path(self.source).is_file()):
+            return self.source, 0.0
         if self.raw_clip and Path(self.raw_clip).is_file():
             return self.raw_clip, self.raw_offset
         return self.source, 0.0
