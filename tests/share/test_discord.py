@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from moments.core.errors import ShareError, ShareErrorKind
+from moments.media.export import ExportRequest
 from moments.share import discord
 from moments.share.base import PostRequest
 from moments.share.credentials import AccountStore
-from moments.share.reexport import needs_reexport
+from moments.share.reexport import needs_reexport, reexport
 from moments.share.targets import open_target
 from tests.support.fake_discord import WEBHOOK_ID, FakeDiscord
 from tests.support.fake_service import Reply
@@ -99,3 +100,24 @@ def test_rate_limited(fake: FakeDiscord, store: AccountStore, clip: Path) -> Non
     with pytest.raises(ShareError, match="slow down") as caught:
         target.post(PostRequest(clip))
     assert caught.value.kind is ShareErrorKind.RATE_LIMITED and caught.value.retry_after == 2.5
+
+
+def test_a_refused_file_is_exported_again_with_the_discord_preset(
+    fake: FakeDiscord, store: AccountStore, clip: Path, tmp_path: Path
+) -> None:
+    target = open_target(store, discord.add_webhook(store, fake.webhook_url).key)
+    fake.size_limit = 1000
+    with pytest.raises(ShareError) as refused:
+        target.post(PostRequest(clip))
+    asked: list[str] = []
+
+    def request_for(preset: str) -> ExportRequest:
+        asked.append(preset)
+        return ExportRequest(
+            source=str(clip), start=0.0, end=1.0, destination=tmp_path / "again.mp4", preset=preset
+        )
+
+    result = reexport(refused.value, request_for)
+    assert asked == ["discord"] and result.path.is_file() and result.size_bytes < 10 * 1024**2
+    fake.size_limit = 10 * 1024 * 1024
+    assert target.post(PostRequest(result.path)).url
