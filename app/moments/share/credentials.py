@@ -8,12 +8,14 @@ panel lists: platform, server, handle, display name. Sign out removes both.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import keyring
 import keyring.errors
@@ -23,6 +25,7 @@ from moments.core.errors import ShareError, ShareErrorKind
 from moments.core.paths import AppDirs
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 KEYRING_SERVICE = "moments"
 PLATFORM_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "discord": "Discord"}
@@ -89,17 +92,17 @@ class AccountStore:
 
     def secrets(self, key: str) -> dict[str, str]:
         """The secrets of ``key``; ShareError (AUTH) when the keyring no longer has them."""
+        stored = _keyring(keyring.get_password, KEYRING_SERVICE, key)
         try:
-            stored = keyring.get_password(KEYRING_SERVICE, key)
-        except keyring.errors.KeyringError as exc:
-            raise _keyring_error(exc) from exc
-        if not stored:
+            value = json.loads(stored) if stored else None
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
             raise ShareError(
                 f"The sign-in of {key.split(':', 1)[-1]} is no longer in the system keyring. "
                 "Sign in again.",
                 kind=ShareErrorKind.AUTH,
             )
-        value = json.loads(stored)
         return {str(k): str(v) for k, v in value.items()}
 
     def update_secrets(self, key: str, secrets: dict[str, str]) -> None:
@@ -108,12 +111,8 @@ class AccountStore:
 
     def sign_out(self, key: str) -> None:
         """Forget ``key`` and delete its keyring entry."""
-        try:
-            keyring.delete_password(KEYRING_SERVICE, key)
-        except keyring.errors.PasswordDeleteError:
-            pass
-        except keyring.errors.KeyringError as exc:
-            raise _keyring_error(exc) from exc
+        with contextlib.suppress(_Missing):
+            _keyring(keyring.delete_password, KEYRING_SERVICE, key)
         with self._lock:
             accounts = self._load()
             accounts.pop(key, None)
@@ -123,22 +122,13 @@ class AccountStore:
     # Keyring entries that are not an account's (a Mastodon app's client secret).
 
     def app_secret(self, name: str) -> str | None:
-        try:
-            return keyring.get_password(KEYRING_SERVICE, name)
-        except keyring.errors.KeyringError as exc:
-            raise _keyring_error(exc) from exc
+        return _keyring(keyring.get_password, KEYRING_SERVICE, name)
 
     def set_app_secret(self, name: str, value: str) -> None:
-        try:
-            keyring.set_password(KEYRING_SERVICE, name, value)
-        except keyring.errors.KeyringError as exc:
-            raise _keyring_error(exc) from exc
+        _keyring(keyring.set_password, KEYRING_SERVICE, name, value)
 
     def _set_secret(self, key: str, secrets: dict[str, str]) -> None:
-        try:
-            keyring.set_password(KEYRING_SERVICE, key, json.dumps(secrets))
-        except keyring.errors.KeyringError as exc:
-            raise _keyring_error(exc) from exc
+        _keyring(keyring.set_password, KEYRING_SERVICE, key, json.dumps(secrets))
 
     def _load(self) -> dict[str, Account]:
         try:
@@ -168,10 +158,21 @@ class AccountStore:
         write_atomic(self.registry, json.dumps(data, indent=2, ensure_ascii=False).encode())
 
 
-def _keyring_error(exc: Exception) -> ShareError:
-    return ShareError(
-        "Moments cannot use the system keyring to keep your sign-in "
-        "(on Linux: install and unlock GNOME Keyring or KWallet).",
-        kind=ShareErrorKind.AUTH,
-        details=f"{type(exc).__name__}: {exc}",
-    )
+class _Missing(Exception):
+    """No such keyring entry (to delete)."""
+
+
+def _keyring(call: Callable[..., T], *args: str) -> T:
+    """``call(*args)``; any failure of the keyring backend (none installed, locked, D-Bus
+    gone) becomes one ShareError the user can act on."""
+    try:
+        return call(*args)
+    except keyring.errors.PasswordDeleteError as exc:
+        raise _Missing() from exc
+    except Exception as exc:  # backends raise their own types (D-Bus, OS)
+        raise ShareError(
+            "Moments cannot use the system keyring to keep your sign-in "
+            "(on Linux: install and unlock GNOME Keyring or KWallet).",
+            kind=ShareErrorKind.AUTH,
+            details=f"{type(exc).__name__}: {exc}",
+        ) from exc

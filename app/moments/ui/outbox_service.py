@@ -58,7 +58,7 @@ class OutboxService(QObject):
             task.cancel()
 
     def enqueue(self, moment_id: int, account_key: str, request: PostRequest) -> None:
-        """Store the post (``post_added``) and send it at once."""
+        """Store the post (``post_added``) and send it at once (once ``start()`` ran)."""
         self._run(
             lambda ctx: self._outbox.enqueue(moment_id, account_key, request),
             "outbox enqueue",
