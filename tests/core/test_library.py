@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from moments.core.errors import StorageError
-from moments.core.library import MIGRATIONS, SCHEMA_VERSION, Library
+from moments.core.library import MIGRATIONS, SCHEMA_VERSION, Library, PostState
 from moments.core.moment import Moment, SourceRange
 
 SOURCE = "/films/Ünïcode film.mkv"
@@ -276,3 +276,73 @@ def test_exports_are_recorded_per_moment_and_survive_a_reopen(tmp_path: Path) ->
     assert exports[1] == first
     again.delete(kept.id)
     assert again.list_exports(kept.id) == []
+
+
+def test_posts_are_queued_claimed_and_updated(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib.sqlite3")
+    kept = library.add_moment(a_moment())
+    assert kept.id is not None
+    post = library.add_post(kept.id, target="mastodon", account="mastodon:a@m.example",
+                            file=tmp_path / "clip.mp4", idempotency_key="3kabc",
+                            text="Hello 🎬", alt_text="alt", hashtags=["#a", "#б"],
+                            options={"visibility": "unlisted"}, now=100.0)  # fmt: skip
+    assert post.state is PostState.QUEUED and post.next_try_at == 100.0
+    assert post.hashtags == ("#a", "#б") and post.options == {"visibility": "unlisted"}
+    assert [p.id for p in library.due_posts(100.0)] == [post.id]
+    assert library.next_post_due_at() == 100.0
+    assert library.claim_post(post.id, now=101.0)
+    assert not library.claim_post(post.id)  # no second worker can take it
+    assert library.due_posts(200.0) == []
+    library.set_post_progress(post.id, 0.5)
+    claimed = library.get_post(post.id)
+    assert claimed is not None and claimed.attempts == 1 and claimed.progress == 0.5
+    library.update_post_state(post.id, PostState.QUEUED, error="Offline.", error_kind="network",
+                              next_try_at=160.0, now=102.0)  # fmt: skip
+    waiting = library.get_post(post.id)
+    assert waiting is not None and waiting.retryable and waiting.error == "Offline."
+    assert library.due_posts(150.0) == [] and [p.id for p in library.due_posts(160.0)] == [post.id]
+    library.update_post_state(post.id, PostState.POSTED, url="https://m.example/@a/1",
+                              remote_id="1")  # fmt: skip
+    done = library.get_post(post.id)
+    assert done is not None and done.url == "https://m.example/@a/1" and done.progress == 1.0
+    assert done.error is None and not done.retryable
+    with pytest.raises(KeyError):
+        library.update_post_state(999, PostState.FAILED)
+    with pytest.raises(KeyError):
+        library.add_post(999, target="x", account="x", file="f", idempotency_key="k")
+    library.close()
+
+
+def test_interrupted_posts_are_queued_again_after_a_restart(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib.sqlite3")
+    kept = library.add_moment(a_moment())
+    assert kept.id is not None
+    post = library.add_post(kept.id, target="bluesky", account="bluesky:a.test",
+                            file="/tmp/c.mp4", idempotency_key="k")  # fmt: skip
+    assert library.claim_post(post.id)
+    library.close()
+    again = Library(tmp_path / "lib.sqlite3")
+    assert again.requeue_interrupted_posts(now=500.0) == [post.id]
+    assert [p.id for p in again.due_posts(500.0)] == [post.id]
+    assert [p.id for p in again.list_posts(kept.id)] == [post.id]
+    again.delete(kept.id)
+    assert again.get_post(post.id) is None
+    again.close()
+
+
+def test_a_schema_2_library_gains_the_post_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        conn.executescript(script)
+    conn.execute("INSERT INTO moments (title, source, ranges, press_time, created_at) "
+                 "VALUES ('t', '/a.mkv', '[]', 1, 1)")  # fmt: skip
+    conn.execute("INSERT INTO posts (moment_id, target, created_at, updated_at) "
+                 "VALUES (1, 'mastodon', 1, 1)")  # fmt: skip
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    library = Library(path)
+    (old,) = library.list_posts(1)
+    assert old.target == "mastodon" and old.state is PostState.QUEUED and old.account == ""
+    library.close()

@@ -9,6 +9,7 @@ from moments.core.presets import (
     OutputKind,
     estimate_size,
     get_preset,
+    grapheme_clusters,
     grapheme_count,
     normalize_hashtags,
     validate,
@@ -111,6 +112,11 @@ def test_text_length_and_hashtag_count() -> None:
 )
 def test_grapheme_count(text: str, count: int) -> None:
     assert grapheme_count(text) == count
+    assert len(grapheme_clusters(text)) == count and "".join(grapheme_clusters(text)) == text
+
+
+def test_grapheme_clusters_keep_sequences_whole() -> None:
+    assert grapheme_clusters("a👍🏽🇫🇷e\u0301") == ["a", "👍🏽", "🇫🇷", "e\u0301"]
 
 
 def test_normalize_hashtags() -> None:

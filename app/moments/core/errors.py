@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 
 class MomentsError(Exception):
     """Base for every error the user is told about."""
@@ -46,5 +48,47 @@ class CancelledError(MomentsError):
         super().__init__(message)
 
 
+class ShareErrorKind(StrEnum):
+    """Why a post failed, which says what to do next."""
+
+    NETWORK = "network"
+    """The service could not be reached or the connection broke: try again later."""
+    SERVER = "server"
+    """The service failed (5xx) or is still busy: try again later."""
+    RATE_LIMITED = "rate-limited"
+    """Too many requests (429): try again after ``retry_after`` seconds."""
+    AUTH = "auth"
+    """The account must sign in again (401/403, revoked token, missing keyring entry)."""
+    TOO_LARGE = "too-large"
+    """The file is over the service's limit; re-export with ``preset`` when it is set."""
+    REFUSED = "refused"
+    """The service refused the request itself (other 4xx, bad input, plain http)."""
+
+
+RETRYABLE_KINDS = frozenset(
+    {ShareErrorKind.NETWORK, ShareErrorKind.SERVER, ShareErrorKind.RATE_LIMITED}
+)
+
+
 class ShareError(MomentsError):
-    """A posting target refused or could not be reached."""
+    """A posting target refused or could not be reached. ``kind`` says whether trying the
+    same post again can work (``retryable``); ``retry_after`` is the server's wait in
+    seconds; ``preset`` the export preset that would make the file fit."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: str = "",
+        kind: ShareErrorKind = ShareErrorKind.REFUSED,
+        retry_after: float | None = None,
+        preset: str | None = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        self.kind = kind
+        self.retry_after = retry_after
+        self.preset = preset
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in RETRYABLE_KINDS

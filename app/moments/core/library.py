@@ -18,10 +18,11 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from moments.core.errors import StorageError
+from moments.core.errors import RETRYABLE_KINDS, StorageError
 from moments.core.moment import Moment, ranges_from_json, ranges_to_json
 
 log = logging.getLogger(__name__)
@@ -72,10 +73,39 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX posts_by_moment ON posts (moment_id);
     CREATE INDEX posts_due ON posts (state, next_try_at);
     """,
+    # 3: what the outbox needs to send a post again after a restart (target = platform id)
+    """
+    ALTER TABLE posts ADD COLUMN account TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN file TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN text TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN alt_text TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN hashtags TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE posts ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE posts ADD COLUMN progress REAL NOT NULL DEFAULT 0;
+    ALTER TABLE posts ADD COLUMN remote_id TEXT;
+    ALTER TABLE posts ADD COLUMN idempotency_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN error_kind TEXT
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _COLUMNS = "id, title, source, ranges, press_time, created_at, raw_clip, raw_offset, thumbnail"
 _COLUMNS += ", edits, is_live"
+_POST_COLUMNS = (
+    "id, moment_id, export_id, target, account, file, text, alt_text, hashtags, options, "
+    "state, progress, url, remote_id, error, error_kind, attempts, next_try_at, "
+    "idempotency_key, created_at, updated_at"
+)
+
+
+class PostState(StrEnum):
+    QUEUED = "queued"
+    """Waiting to be sent: new, or after a failure that a retry can fix (``next_try_at``)."""
+    UPLOADING = "uploading"
+    """Being sent now (``progress``)."""
+    POSTED = "posted"
+    """Published at ``url``."""
+    FAILED = "failed"
+    """Given up: ``error`` says why, ``error_kind`` what would help."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +119,42 @@ class ExportRecord:
     created_at: float
     size_bytes: int | None = None
     duration: float | None = None
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    """A post of a moment's exported file to one account, and where it stands."""
+
+    id: int
+    moment_id: int
+    target: str
+    """The platform: ``mastodon``, ``bluesky``, ``discord``."""
+    account: str
+    """The account key (``moments.share.credentials.Account.key``); no secret."""
+    file: Path
+    text: str
+    alt_text: str
+    hashtags: tuple[str, ...]
+    options: dict[str, Any]
+    state: PostState
+    progress: float
+    url: str | None
+    remote_id: str | None
+    error: str | None
+    """The sentence the user reads about the last failure."""
+    error_kind: str | None
+    """A ``ShareErrorKind`` value, or ``None``."""
+    attempts: int
+    next_try_at: float | None
+    idempotency_key: str
+    export_id: int | None
+    created_at: float
+    updated_at: float
+
+    @property
+    def retryable(self) -> bool:
+        """Whether sending it again as it is can work (network, server, rate limit)."""
+        return self.error_kind in {str(kind) for kind in RETRYABLE_KINDS}
 
 
 class Library:
@@ -232,6 +298,141 @@ class Library:
             for i, m, p, k, c, s, d in rows
         ]
 
+    # --- posts -------------------------------------------------------------------------------
+
+    def add_post(
+        self,
+        moment_id: int,
+        *,
+        target: str,
+        account: str,
+        file: Path | str,
+        idempotency_key: str,
+        text: str = "",
+        alt_text: str = "",
+        hashtags: tuple[str, ...] | list[str] = (),
+        options: dict[str, Any] | None = None,
+        export_id: int | None = None,
+        now: float | None = None,
+    ) -> PostRecord:
+        """Queue a post, due at once. Raises KeyError for an unknown moment."""
+        when = time.time() if now is None else now
+        if self.get(moment_id) is None:
+            raise KeyError(moment_id)
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO posts (moment_id, export_id, target, account, file, text, alt_text, "
+                "hashtags, options, state, idempotency_key, next_try_at, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (moment_id, export_id, target, account, str(file), text, alt_text,
+                 json.dumps(list(hashtags)), json.dumps(options or {}), PostState.QUEUED,
+                 idempotency_key, when, when, when),
+            )  # fmt: skip
+            post_id = cursor.lastrowid
+        assert post_id is not None
+        post = self.get_post(post_id)
+        assert post is not None
+        return post
+
+    def get_post(self, post_id: int) -> PostRecord | None:
+        with self._read() as conn:
+            row = conn.execute(
+                f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ?", (post_id,)
+            ).fetchone()
+        return _post_from_row(row) if row else None
+
+    def list_posts(self, moment_id: int) -> list[PostRecord]:
+        """A moment's posts, newest first."""
+        return self._select_posts("moment_id = ? ORDER BY created_at DESC, id DESC", (moment_id,))
+
+    def due_posts(self, now: float) -> list[PostRecord]:
+        """Queued posts whose time has come, the longest waiting first."""
+        return self._select_posts(
+            "state = ? AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY next_try_at, id",
+            (PostState.QUEUED, now),
+        )
+
+    def next_post_due_at(self) -> float | None:
+        """When the next queued post is due (None: nothing queued)."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT MIN(COALESCE(next_try_at, 0)) FROM posts WHERE state = ?",
+                (PostState.QUEUED,),
+            ).fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    def claim_post(self, post_id: int, now: float | None = None) -> bool:
+        """Move a queued post to ``uploading`` (one more attempt); False when it is not
+        queued, so two workers never send the same post."""
+        when = time.time() if now is None else now
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE posts SET state = ?, progress = 0, attempts = attempts + 1, "
+                "updated_at = ? WHERE id = ? AND state = ?",
+                (PostState.UPLOADING, when, post_id, PostState.QUEUED),
+            )
+        return cursor.rowcount == 1
+
+    def update_post_state(
+        self,
+        post_id: int,
+        state: PostState,
+        *,
+        url: str | None = None,
+        remote_id: str | None = None,
+        error: str | None = None,
+        error_kind: str | None = None,
+        next_try_at: float | None = None,
+        attempts: int | None = None,
+        now: float | None = None,
+    ) -> None:
+        """Set the state; ``error``, ``error_kind`` and ``next_try_at`` are replaced (None
+        clears them), ``url``, ``remote_id`` and ``attempts`` only when given. Raises KeyError."""
+        when = time.time() if now is None else now
+        sets = ["state = ?", "error = ?", "error_kind = ?", "next_try_at = ?", "updated_at = ?"]
+        values: list[Any] = [state, error, error_kind, next_try_at, when]
+        if state is PostState.POSTED:
+            sets.append("progress = 1")
+        for column, value in (("url", url), ("remote_id", remote_id), ("attempts", attempts)):
+            if value is not None:
+                sets.append(f"{column} = ?")
+                values.append(value)
+        with self._write() as conn:
+            cursor = conn.execute(
+                f"UPDATE posts SET {', '.join(sets)} WHERE id = ?", (*values, post_id)
+            )
+            if cursor.rowcount == 0:
+                raise KeyError(post_id)
+
+    def set_post_progress(self, post_id: int, fraction: float) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE posts SET progress = ?, updated_at = ? WHERE id = ?",
+                (max(0.0, min(1.0, fraction)), time.time(), post_id),
+            )
+
+    def requeue_interrupted_posts(self, now: float | None = None) -> list[int]:
+        """Posts left ``uploading`` by a Moments that stopped: queued again, due at once."""
+        when = time.time() if now is None else now
+        with self._write() as conn:
+            rows = conn.execute("SELECT id FROM posts WHERE state = ?", (PostState.UPLOADING,))
+            ids = [int(row[0]) for row in rows.fetchall()]
+            conn.execute(
+                "UPDATE posts SET state = ?, progress = 0, next_try_at = ?, updated_at = ? "
+                "WHERE state = ?",
+                (PostState.QUEUED, when, when, PostState.UPLOADING),
+            )
+        return ids
+
+    def delete_post(self, post_id: int) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+
+    def _select_posts(self, where: str, values: tuple[Any, ...]) -> list[PostRecord]:
+        with self._read() as conn:
+            rows = conn.execute(f"SELECT {_POST_COLUMNS} FROM posts WHERE {where}", values)
+            return [_post_from_row(row) for row in rows.fetchall()]
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -340,6 +541,34 @@ class Library:
         resolved = Path(path).resolve()
         media = self.media_dir.resolve()
         return resolved if resolved.is_relative_to(media) and resolved != media else None
+
+
+def _post_from_row(row: tuple[Any, ...]) -> PostRecord:
+    (pid, mid, export_id, target, account, file, text, alt, tags, options, state, progress,
+     url, remote_id, error, kind, attempts, next_try, key, created, updated) = row  # fmt: skip
+    return PostRecord(
+        id=int(pid),
+        moment_id=int(mid),
+        target=str(target),
+        account=str(account),
+        file=Path(file),
+        text=str(text),
+        alt_text=str(alt),
+        hashtags=tuple(str(tag) for tag in json.loads(tags)),
+        options=dict(json.loads(options)),
+        state=PostState(state),
+        progress=float(progress),
+        url=url,
+        remote_id=remote_id,
+        error=error,
+        error_kind=kind,
+        attempts=int(attempts),
+        next_try_at=None if next_try is None else float(next_try),
+        idempotency_key=str(key),
+        export_id=None if export_id is None else int(export_id),
+        created_at=float(created),
+        updated_at=float(updated),
+    )
 
 
 def _storage_error(exc: sqlite3.Error) -> StorageError:

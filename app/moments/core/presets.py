@@ -357,14 +357,22 @@ def _extends_cluster(code: int, previous: int | None, ri_run: int) -> bool:
 def grapheme_count(text: str) -> int:
     """User-perceived characters (an approximation of Unicode grapheme clusters: combining
     marks, emoji ZWJ sequences, skin tones, flags and CRLF count once)."""
-    count, previous, ri_run = 0, None, 0
+    return len(grapheme_clusters(text))
+
+
+def grapheme_clusters(text: str) -> list[str]:
+    """``text`` cut into the user-perceived characters ``grapheme_count`` counts."""
+    clusters: list[str] = []
+    previous, ri_run = None, 0
     for char in text:
         code = ord(char)
-        if not _extends_cluster(code, previous, ri_run):
-            count += 1
+        if clusters and _extends_cluster(code, previous, ri_run):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
         ri_run = ri_run + 1 if 0x1F1E6 <= code <= 0x1F1FF else 0
         previous = code
-    return count
+    return clusters
 
 
 def normalize_hashtags(tags: Iterable[str]) -> list[str]:

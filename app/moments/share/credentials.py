@@ -1,0 +1,178 @@
+"""Signed-in accounts: their secrets in the OS keyring, the rest in ``accounts.json``.
+
+Secrets (tokens, app passwords, webhook URLs) go to the keyring through the ``keyring``
+package, service ``moments``, one entry per account key, as JSON. They never reach
+settings, logs or the library. The registry in the config folder keeps only what the share
+panel lists: platform, server, handle, display name. Sign out removes both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import keyring
+import keyring.errors
+
+from moments.core.atomic import write_atomic
+from moments.core.errors import ShareError, ShareErrorKind
+from moments.core.paths import AppDirs
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+KEYRING_SERVICE = "moments"
+PLATFORM_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "discord": "Discord"}
+
+
+@dataclass(frozen=True)
+class Account:
+    """A signed-in account, without its secrets."""
+
+    platform: str
+    """``mastodon``, ``bluesky`` or ``discord``."""
+    server: str
+    """Mastodon instance, Bluesky PDS (``https://host``); Discord: ``https://discord.com``."""
+    handle: str
+    """``alice`` on Mastodon, ``alice.bsky.social`` on Bluesky, the webhook id on Discord."""
+    display_name: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+    """Other non-secret settings (Bluesky's video service URL, Discord's channel)."""
+
+    @property
+    def key(self) -> str:
+        """Stable id: ``mastodon:alice@mastodon.social``, ``bluesky:alice.bsky.social``."""
+        host = self.server.split("://", 1)[-1]
+        if self.platform == "mastodon":
+            return f"mastodon:{self.handle}@{host}"
+        return f"{self.platform}:{self.handle}"
+
+    @property
+    def label(self) -> str:
+        """How the share panel names it: "@alice@mastodon.social"."""
+        host = self.server.split("://", 1)[-1]
+        if self.platform == "mastodon":
+            return f"@{self.handle}@{host}"
+        if self.platform == "bluesky":
+            return f"@{self.handle}"
+        return self.display_name or f"webhook {self.handle}"
+
+
+class AccountStore:
+    """The accounts registry and their keyring entries. Thread safe."""
+
+    def __init__(self, registry: Path | None = None) -> None:
+        self.registry = registry or AppDirs.from_environment().config / "accounts.json"
+        self._lock = threading.Lock()
+
+    def accounts(self) -> list[Account]:
+        """Signed-in accounts, in the order they were added."""
+        with self._lock:
+            return list(self._load().values())
+
+    def get(self, key: str) -> Account | None:
+        with self._lock:
+            return self._load().get(key)
+
+    def save(self, account: Account, secrets: dict[str, str]) -> Account:
+        """Add or replace ``account`` and its secrets."""
+        self._set_secret(account.key, secrets)
+        with self._lock:
+            accounts = self._load()
+            accounts[account.key] = account
+            self._store(accounts)
+        log.info("signed in to %s as %s", account.platform, account.key)
+        return account
+
+    def secrets(self, key: str) -> dict[str, str]:
+        """The secrets of ``key``; ShareError (AUTH) when the keyring no longer has them."""
+        stored = _keyring(keyring.get_password, KEYRING_SERVICE, key)
+        try:
+            value = json.loads(stored) if stored else None
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise ShareError(
+                f"The sign-in of {key.split(':', 1)[-1]} is no longer in the system keyring. "
+                "Sign in again.",
+                kind=ShareErrorKind.AUTH,
+            )
+        return {str(k): str(v) for k, v in value.items()}
+
+    def update_secrets(self, key: str, secrets: dict[str, str]) -> None:
+        """Replace the secrets of a known account (refreshed tokens)."""
+        self._set_secret(key, secrets)
+
+    def sign_out(self, key: str) -> None:
+        """Forget ``key`` and delete its keyring entry."""
+        with contextlib.suppress(_Missing):
+            _keyring(keyring.delete_password, KEYRING_SERVICE, key)
+        with self._lock:
+            accounts = self._load()
+            accounts.pop(key, None)
+            self._store(accounts)
+        log.info("signed out of %s", key)
+
+    # Keyring entries that are not an account's (a Mastodon app's client secret).
+
+    def app_secret(self, name: str) -> str | None:
+        return _keyring(keyring.get_password, KEYRING_SERVICE, name)
+
+    def set_app_secret(self, name: str, value: str) -> None:
+        _keyring(keyring.set_password, KEYRING_SERVICE, name, value)
+
+    def _set_secret(self, key: str, secrets: dict[str, str]) -> None:
+        _keyring(keyring.set_password, KEYRING_SERVICE, key, json.dumps(secrets))
+
+    def _load(self) -> dict[str, Account]:
+        try:
+            data: Any = json.loads(self.registry.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("accounts registry %s unreadable: %s", self.registry, exc)
+            return {}
+        accounts: dict[str, Account] = {}
+        for item in data.get("accounts", []) if isinstance(data, dict) else []:
+            try:
+                account = Account(
+                    platform=str(item["platform"]),
+                    server=str(item["server"]),
+                    handle=str(item["handle"]),
+                    display_name=str(item.get("display_name", "")),
+                    options={str(k): str(v) for k, v in dict(item.get("options", {})).items()},
+                )
+            except (KeyError, TypeError, ValueError):
+                continue
+            accounts[account.key] = account
+        return accounts
+
+    def _store(self, accounts: dict[str, Account]) -> None:
+        data = {"version": 1, "accounts": [asdict(a) for a in accounts.values()]}
+        write_atomic(self.registry, json.dumps(data, indent=2, ensure_ascii=False).encode())
+
+
+class _Missing(Exception):
+    """No such keyring entry (to delete)."""
+
+
+def _keyring(call: Callable[..., T], *args: str) -> T:
+    """``call(*args)``; any failure of the keyring backend (none installed, locked, D-Bus
+    gone) becomes one ShareError the user can act on."""
+    try:
+        return call(*args)
+    except keyring.errors.PasswordDeleteError as exc:
+        raise _Missing() from exc
+    except Exception as exc:  # backends raise their own types (D-Bus, OS)
+        raise ShareError(
+            "Moments cannot use the system keyring to keep your sign-in "
+            "(on Linux: install and unlock GNOME Keyring or KWallet).",
+            kind=ShareErrorKind.AUTH,
+            details=f"{type(exc).__name__}: {exc}",
+        ) from exc
