@@ -124,10 +124,9 @@ def test_install_then_uninstall_leaves_the_home_as_it_was(isolated_dirs: Path) -
         check = subprocess.run([validate, str(entry_path)], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout
     for size in ICON_SIZES:
-        icon = targets.hicolor / f"{size}x{size}" / "apps" / "moments.png"
-        assert icon.read_bytes() == (
-            resources_dir() / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "moments.png"
-        ).read_bytes()
+        name = Path(f"{size}x{size}") / "apps" / "moments.png"
+        shipped = resources_dir() / "icons" / "hicolor" / name
+        assert (targets.hicolor / name).read_bytes() == shipped.read_bytes()
     assert (targets.hicolor / "scalable" / "apps" / "moments.svg").is_file()
     assert (targets.data_home / "metainfo" / METAINFO).is_file()
     if shutil.which("update-desktop-database"):
@@ -242,7 +241,7 @@ def test_default_player_with_xdg_mime_gives_the_old_default_back(isolated_dirs: 
 
 def test_a_launcher_path_with_spaces_and_percent_is_quoted(tmp_path: Path) -> None:
     template = (DESKTOP / DESKTOP_ID).read_text()
-    launcher = str(tmp_path / "My Apps" / "100% \"moments\"" / "moments")
+    launcher = str(tmp_path / "My Apps" / '100% "moments"' / "moments")
     entry = desktop_install.desktop_entry(template, [launcher])
     exec_line = next(line for line in entry.splitlines() if line.startswith("Exec="))
     assert exec_line.endswith(" %U") and "100%%" in exec_line and '\\\\"moments\\\\"' in exec_line
