@@ -172,3 +172,18 @@ def test_new_window_skips_the_hand_off(coded_video: CodedVideo) -> None:
         assert proc.returncode == 0
     finally:
         server.close()
+
+
+def test_file_urls_from_the_desktop_arrive_as_paths(qtbot: QtBot, coded_video: CodedVideo) -> None:
+    """`Exec=moments %U`: file managers pass file:// URLs, spaces percent-encoded."""
+    server = single_instance.claim([])
+    assert server is not None
+    try:
+        with qtbot.waitSignal(server.open_requested, timeout=20_000) as received:
+            proc = subprocess.Popen([*MOMENTS, coded_video.path.as_uri()])
+        assert "%20" in coded_video.path.as_uri()
+        assert received.args == [[str(coded_video.path)]]
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=20_000)
+        assert proc.returncode == 0
+    finally:
+        server.close()
