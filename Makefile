@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.moments-installed
 
-.PHONY: run test setup setup-test sysdeps sysdeps-test lint format bench package install-desktop clean
+.PHONY: run test setup setup-test sysdeps sysdeps-test lint format bench package install-desktop \
+	uninstall-desktop clean
 
 ## run: install what is missing, then open the player (on the demo film unless ARGS names a file)
 run: setup
@@ -45,6 +46,20 @@ format: $(STAMP)
 bench: setup-test
 	@if [ -n "$$DISPLAY" ]; then $(BIN)/python -m bench $(BENCH_ARGS); \
 	else xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python -m bench $(BENCH_ARGS); fi
+
+## install-desktop: add Moments (this venv's launcher) to your applications menu
+install-desktop: setup
+	$(BIN)/moments --install-desktop $(DESKTOP_ARGS)
+
+uninstall-desktop:
+	@test -x $(BIN)/moments || { echo "no $(BIN)/moments: nothing to uninstall with"; exit 1; }
+	$(BIN)/moments --uninstall-desktop
+
+## package: a one-folder bundle in dist/moments/ (PyInstaller; uses the system libVLC and ffmpeg)
+package: setup
+	nice -n 10 $(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/moments.spec
+	@du -sh dist/moments
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

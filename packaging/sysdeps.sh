@@ -2,7 +2,8 @@
 # Install the system packages Moments needs, and only those that are missing.
 #
 #   packaging/sysdeps.sh run    libVLC, ffmpeg, fonts and the X libraries Qt needs
-#   packaging/sysdeps.sh test   the same plus Xvfb for the GUI tests
+#   packaging/sysdeps.sh test   the same plus Xvfb for the GUI tests, the desktop-file and
+#                               AppStream validators, and xdg-mime
 #
 # On Debian/Ubuntu it installs with apt (through sudo when not root). Elsewhere it
 # prints the exact command to type and fails when something is missing.
@@ -17,7 +18,7 @@ deb_run=(
   libfontconfig1 libdbus-1-3
   fonts-dejavu-core fonts-noto-color-emoji
 )
-deb_test=(xvfb xauth xdotool)
+deb_test=(xvfb xauth xdotool desktop-file-utils appstream xdg-utils)
 
 say() { printf 'moments setup: %s\n' "$*" >&2; }
 

@@ -22,8 +22,34 @@ def _player_parser() -> argparse.ArgumentParser:
         "--start T --end T' makes a clip without the window; 'moments presets' lists the "
         "platforms it sizes clips for.",
     )
-    parser.add_argument("location", nargs="?", help="a video file or a URL to play")
+    parser.add_argument(
+        "location", nargs="*", help="a video file or a URL to play (the first, when several)"
+    )
     parser.add_argument("--fullscreen", action="store_true", help="start in fullscreen")
+    parser.add_argument(
+        "--new-window",
+        action="store_true",
+        help="start another player instead of handing LOCATION to the running one",
+    )
+    desktop = parser.add_argument_group("desktop integration (Linux)")
+    desktop.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add Moments to this user's applications menu, with its icon",
+    )
+    desktop.add_argument(
+        "--default-player",
+        action="store_true",
+        help="with --install-desktop: also open videos with Moments by default",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop", action="store_true", help="remove what --install-desktop added"
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="play the demo film for two seconds, check it really played, and exit 0 if so",
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser
 
@@ -47,8 +73,35 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:  # `moments presets | head`: the reader left, which is fine
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
-    options = _player_parser().parse_args(args)
+    parser = _player_parser()
+    options = parser.parse_args(args)
+    if options.default_player and not options.install_desktop:
+        parser.error("--default-player goes with --install-desktop")
+    if options.install_desktop and options.uninstall_desktop:
+        parser.error("choose one of --install-desktop and --uninstall-desktop")
     setup_logging(dirs.log_file)
+    if options.install_desktop or options.uninstall_desktop:
+        return _desktop_integration(options.install_desktop, options.default_player)
+    if options.self_test:
+        from moments.ui.self_test import run_self_test
+
+        return run_self_test()
     from moments.ui.app import run_gui
 
-    return run_gui(options.location, fullscreen=options.fullscreen)
+    return run_gui(options.location, fullscreen=options.fullscreen, new_window=options.new_window)
+
+
+def _desktop_integration(install: bool, default_player: bool) -> int:
+    from moments import desktop_install
+    from moments.core.errors import MomentsError
+
+    try:
+        if install:
+            report = desktop_install.install(default_player=default_player)
+        else:
+            report = desktop_install.uninstall()
+    except MomentsError as exc:
+        print(f"moments: {exc}", file=sys.stderr)
+        return 1
+    print(report)
+    return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import socket
 import sys
@@ -16,7 +17,8 @@ from moments import APP_ID, APP_NAME, __version__
 from moments.core.errors import ToolMissingError
 from moments.core.paths import AppDirs, resources_dir
 from moments.core.settings import load_preferences
-from moments.ui import messages
+from moments.core.source import normalize_location
+from moments.ui import messages, single_instance
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +72,32 @@ def quit_on_signals(window: QWidget) -> QObject:
     return notifier
 
 
-def run_gui(location: str | None, *, fullscreen: bool = False) -> int:
+def run_gui(locations: list[str], *, fullscreen: bool = False, new_window: bool = False) -> int:
     dirs = AppDirs.from_environment().ensure()
     app = create_application(sys.argv[:1])
+    locations = [normalize_location(loc) for loc in locations if loc.strip()]
+    if new_window or os.environ.get("MOMENTS_NEW_WINDOW", "") not in ("", "0"):
+        return _run_window(app, dirs, locations, fullscreen, None)
+    try:
+        instance = single_instance.claim(locations)
+    except single_instance.InstanceBusyError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if instance is None:
+        return 0  # the running Moments opens them
+    try:
+        return _run_window(app, dirs, locations, fullscreen, instance)
+    finally:
+        instance.close()
+
+
+def _run_window(
+    app: QApplication,
+    dirs: AppDirs,
+    locations: list[str],
+    fullscreen: bool,
+    instance: single_instance.InstanceServer | None,
+) -> int:
     problem = startup_problem_text()
     if problem:
         log.error("%s", problem)
@@ -91,10 +116,12 @@ def run_gui(location: str | None, *, fullscreen: bool = False) -> int:
         return 1
     window.show()
     signals = quit_on_signals(window)
+    if instance is not None:
+        instance.open_requested.connect(lambda found: single_instance.present(window, found))
     if fullscreen:
         window.set_fullscreen(True)
-    if location:
-        window.open(location)
+    if locations:
+        window.open(locations[0])
     else:
         window.open_demo()
     code = app.exec()

@@ -305,6 +305,13 @@ class Player(QObject):
         """Seconds; 0 when not known (yet), as for live streams."""
         return self._length
 
+    def reported_time(self) -> float | None:
+        """libVLC's own media time (coarse, not extrapolated): None before it has one."""
+        if self._location is None:
+            return None
+        ms = self._mp.get_time()
+        return ms / 1000.0 if ms is not None and ms >= 0 else None
+
     def is_seekable(self) -> bool:
         return self._seekable and self._length > 0
 
