@@ -127,9 +127,9 @@ class OutboxService(QObject):
             name=f"post {post_id}",
             on_progress=lambda fraction: self._on_progress(post_id, fraction),
             on_success=lambda _: self.post_changed.emit(post_id),
+            on_finished=lambda: self._sending.pop(post_id, None),
         )
         self._sending[post_id] = task
-        task.finished.connect(lambda: self._sending.pop(post_id, None))
         self.post_changed.emit(post_id)
 
     def _on_progress(self, post_id: int, fraction: Any) -> None:
@@ -140,6 +140,4 @@ class OutboxService(QObject):
         self.check()
 
     def _run(self, fn: Any, name: str, on_success: Any, *, on_done: Any = None) -> None:
-        task = self._runner.run(fn, name=name, on_success=on_success)
-        if on_done is not None:
-            task.finished.connect(on_done)
+        self._runner.run(fn, name=name, on_success=on_success, on_finished=on_done)

@@ -90,9 +90,13 @@ class TaskRunner(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[Any], None] | None = None,
+        on_finished: Callable[[], None] | None = None,
     ) -> Task:
         """Start ``fn(context)`` in the background. Without ``on_error``, errors other than a
-        cancel are shown to the user through ``messages``."""
+        cancel are shown to the user through ``messages``. ``on_finished`` runs after either.
+
+        Pass every handler here: connecting to the returned task's signals afterwards races
+        with a task that is already done (its queued signal was posted without that slot)."""
         task = Task(name, self)
         if on_success is not None:
             task.succeeded.connect(on_success)
@@ -102,6 +106,8 @@ class TaskRunner(QObject):
             task.failed.connect(on_error)
         else:
             task.failed.connect(_report)
+        if on_finished is not None:
+            task.finished.connect(on_finished)
         task.finished.connect(lambda: self._forget(task))
         runnable = _Runnable(task, fn)
         self._live[task] = runnable
