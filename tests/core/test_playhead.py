@@ -2,7 +2,7 @@
 
 from pytest import approx
 
-from moments.core.playhead import PlayheadClock
+from moments.core.playhead import SEEK_GIVE_UP_S, PlayheadClock
 
 
 def playing_clock(start: float = 0.0, at: float = 100.0) -> PlayheadClock:
@@ -53,8 +53,10 @@ def test_seek_holds_target_until_confirmed_and_drops_stale_reports() -> None:
 def test_seek_gives_up_waiting_after_a_while() -> None:
     clock = playing_clock()
     clock.on_seek(60.0, 100.0)
-    clock.on_time(10.0, 104.0)
-    assert clock.value(104.0) == approx(10.0)
+    clock.on_time(10.0, 100.0 + SEEK_GIVE_UP_S - 1)
+    assert clock.value(100.0 + SEEK_GIVE_UP_S - 1) == approx(60.0)  # still waiting
+    clock.on_time(10.0, 100.0 + SEEK_GIVE_UP_S + 1)
+    assert clock.value(100.0 + SEEK_GIVE_UP_S + 1) == approx(10.0)
 
 
 def test_paused_seek_shows_target() -> None:

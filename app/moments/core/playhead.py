@@ -13,7 +13,7 @@ from dataclasses import dataclass
 SEEK_ACCEPT_BEFORE_S = 0.5
 """A report this much before a seek target can be the seek landing on an earlier frame."""
 SEEK_ACCEPT_AFTER_S = 2.0
-SEEK_GIVE_UP_S = 3.0
+SEEK_GIVE_UP_S = 10.0
 """After this long without a matching report, believe libVLC again."""
 
 
