@@ -277,8 +277,7 @@ class HashtagField(QWidget):
                 widget.deleteLater()
         taken = {tag.casefold() for tag in self._tags}
         offered = [tag for tag in self._suggested if tag.casefold() not in taken]
-        if offered:
-            self._suggestion_flow.addWidget(QLabel("Suggestions:"))
+        widgets: list[QWidget] = [QLabel("Suggestions:")] if offered else []
         for tag in offered:
             button = QPushButton(tag)
             button.setObjectName("hashtagSuggestion")
@@ -286,7 +285,10 @@ class HashtagField(QWidget):
             button.setAccessibleName(f"Add {tag}")
             button.setToolTip(f"Add {tag}")
             button.clicked.connect(lambda _checked=False, t=tag: self.add_tags([t]))
-            self._suggestion_flow.addWidget(button)
+            widgets.append(button)
+        for widget in widgets:
+            self._suggestion_flow.addWidget(widget)
+            widget.show()  # children added to a visible widget start hidden
         self.suggestions.setVisible(bool(offered))
 
     def _text_length(self) -> int:
