@@ -11,7 +11,10 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from moments.media.filmstrip import Filmstrip, Thumbnail, make_filmstrip
 from moments.ui.filmstrip_strip import FilmstripStrip, Handle
+from moments.ui.tasks import TaskContext, TaskRunner
+from tests.support.framecode import CodedVideo, decode_array
 
 LEFT = Qt.MouseButton.LeftButton
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -54,11 +57,15 @@ def at(strip: FilmstripStrip, seconds: float, y: float = 32) -> QPoint:
     return QPointF(strip.x_at(seconds), y).toPoint()
 
 
-def pixels(widget: QWidget) -> np.ndarray:
-    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+def as_rgb(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
     data = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
     rows = data.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
-    return rows.reshape(image.height(), image.width(), 3).astype(int)
+    return rows.reshape(image.height(), image.width(), 3).copy()  # the QImage dies here
+
+
+def pixels(widget: QWidget) -> np.ndarray:
+    return as_rgb(widget.grab().toImage()).astype(int)
 
 
 def solid(color: str, size: tuple[int, int] = (96, 54)) -> QImage:
@@ -213,3 +220,30 @@ def test_setters_do_not_emit_and_clamp(qtbot: QtBot, form: Form) -> None:
     assert strip.accessibleName() == "Trim timeline"
     with pytest.raises(ValueError):
         strip.set_range(3.0, 3.0)
+
+
+def test_filled_by_a_real_filmstrip_run_by_the_task_runner(
+    qtbot: QtBot, form: Form, coded_video: CodedVideo
+) -> None:
+    """The parts together: ``make_filmstrip`` in a worker, each thumbnail shown on arrival."""
+    strip = form.strip
+    runner = TaskRunner()
+    arrived: list[int] = []
+    results: list[Filmstrip] = []
+
+    def work(ctx: TaskContext) -> Filmstrip:
+        return make_filmstrip(str(coded_video.path), 0.0, 20.0, 8, height=64,
+                              progress=ctx.progress, cancel=ctx.cancel, cache=False)  # fmt: skip
+
+    def show(thumb: Thumbnail) -> None:
+        arrived.append(thumb.index)
+        strip.set_thumbnail(thumb.index, QImage.fromData(thumb.jpeg), count=thumb.count)
+
+    runner.run(work, name="filmstrip", on_success=results.append, on_progress=show)
+    qtbot.waitUntil(lambda: bool(results), timeout=30_000)
+    assert runner.wait()
+    assert arrived == list(range(8))
+    images = strip.thumbnails()
+    assert all(image is not None and image.height() == 64 for image in images)
+    codes = [decode_array(as_rgb(image)) for image in images if image is not None]
+    assert codes == [round(t * coded_video.fps) for t in results[0].times]

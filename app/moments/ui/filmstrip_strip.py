@@ -143,6 +143,10 @@ class FilmstripStrip(QWidget):
             self._scaled.pop(index, None)
             self.update()
 
+    def thumbnails(self) -> list[QImage | None]:
+        """The slots' pictures (None where none has arrived)."""
+        return list(self._images)
+
     def focused_handle(self) -> Handle:
         return self._focused
 
