@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -148,6 +148,26 @@ def test_keys_move_the_selected_handle(qtbot: QtBot, form: Form) -> None:
     assert strip.in_point() == 0.0  # the start of the range
 
 
+def test_keys_win_over_the_windows_shortcuts(qtbot: QtBot, form: Form) -> None:
+    """The player's window binds , and . to frame steps; the focused strip keeps them."""
+    fired: list[str] = []
+    for key in (",", ".", "["):
+        action = QAction(key, form.window)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False, k=key: fired.append(k))
+        form.window.addAction(action)
+    strip = form.strip
+    qtbot.keyClick(strip, Qt.Key.Key_Period)
+    qtbot.keyClick(strip, Qt.Key.Key_Period)
+    qtbot.keyClick(strip, Qt.Key.Key_Comma)
+    qtbot.keyClick(strip, Qt.Key.Key_BracketLeft)
+    assert strip.in_point() == pytest.approx(2.0 + FRAME) and fired == []
+    strip.clearFocus()
+    qtbot.keyClick(form.window, Qt.Key.Key_BracketLeft)
+    assert fired == ["["]  # without the strip's focus the shortcuts work
+
+
 def test_tab_goes_from_the_in_to_the_out_handle_then_on(qtbot: QtBot, form: Form) -> None:
     strip = form.strip
     assert strip.focused_handle() is Handle.IN
@@ -227,7 +247,7 @@ def test_filled_by_a_real_filmstrip_run_by_the_task_runner(
 ) -> None:
     """The parts together: ``make_filmstrip`` in a worker, each thumbnail shown on arrival."""
     strip = form.strip
-    runner = TaskRunner()
+    runner = TaskRunner(form.window)  # as the app's: it outlives its tasks' queued signals
     arrived: list[int] = []
     results: list[Filmstrip] = []
 
@@ -239,9 +259,9 @@ def test_filled_by_a_real_filmstrip_run_by_the_task_runner(
         arrived.append(thumb.index)
         strip.set_thumbnail(thumb.index, QImage.fromData(thumb.jpeg), count=thumb.count)
 
-    runner.run(work, name="filmstrip", on_success=results.append, on_progress=show)
-    qtbot.waitUntil(lambda: bool(results), timeout=30_000)
-    assert runner.wait()
+    task = runner.run(work, name="filmstrip", on_success=results.append, on_progress=show)
+    qtbot.waitUntil(lambda: task.done, timeout=30_000)  # set by a connection made before start
+    assert runner.wait() and results
     assert arrived == list(range(8))
     images = strip.thumbnails()
     assert all(image is not None and image.height() == 64 for image in images)

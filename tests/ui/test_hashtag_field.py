@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -164,3 +164,16 @@ def test_focus_out_commits_and_set_tags_does_not_emit(qtbot: QtBot, field: Hasht
     field.editor.clearFocus()
     assert field.tags() == ["#kept", "#typed"] and emitted == [["#kept", "#typed"]]
     assert field.accessibleName() == "Hashtags" and field.editor.accessibleName()
+
+
+def test_editing_keys_win_over_window_shortcuts(qtbot: QtBot, field: HashtagField) -> None:
+    """The player binds Space (pause) and Backspace (normal speed) in its window."""
+    fired: list[str] = []
+    for key in ("Space", "Backspace", ","):
+        action = QAction(key, field)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _checked=False, k=key: fired.append(k))
+        field.addAction(action)
+    qtbot.keyClicks(field.editor, "one two,")
+    qtbot.keyClick(field.editor, Qt.Key.Key_Backspace)
+    assert field.tags() == ["#one"] and fired == []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -137,6 +137,19 @@ def test_arrows_step_frames_and_seconds_within_the_range(qtbot: QtBot, form: For
     retype(qtbot, field, "5")  # a step starts from what is typed
     qtbot.keyClick(field, Qt.Key.Key_Down, SHIFT)
     assert emitted == [4.0]
+
+
+def test_arrows_win_over_the_windows_shortcuts(qtbot: QtBot, form: Form) -> None:
+    """The player's window binds ↑/↓ to the volume; the focused field keeps them."""
+    fired: list[str] = []
+    for key in ("Up", "Down"):
+        action = QAction(key, form.window)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _checked=False, k=key: fired.append(k))
+        form.window.addAction(action)
+    qtbot.keyClick(form.field, Qt.Key.Key_Up)
+    qtbot.keyClick(form.field, Qt.Key.Key_Up, SHIFT)
+    assert form.field.value() == pytest.approx(11.04) and fired == []
 
 
 def test_hours_and_ranges(qtbot: QtBot) -> None:

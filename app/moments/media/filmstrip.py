@@ -140,6 +140,8 @@ def _run(
         found, used = split_jpegs(buffer)
         del buffer[:used]
         for image in found[: count - len(images)]:
+            if cancel is not None:
+                cancel.raise_if_cancelled()  # several may come in one chunk
             images.append(image)
             if progress is not None:
                 index = len(images) - 1

@@ -7,8 +7,10 @@ its picture scaled to the strip's height from the slot's left edge.
 
 Mouse: drag a handle to trim, click or drag elsewhere to scrub. Keys (when focused): ``,``
 and ``.`` move the selected handle one frame back or forward, with Shift one second; ``[``
-and ``]`` select the in or out handle; Tab goes from the in to the out handle, then on. The
-handles never cross: the trim is at least one frame long. ``set_*`` calls never emit.
+and ``]`` select the in or out handle; Tab goes from the in to the out handle, then on. These
+keys are claimed from window shortcuts (the player's ``,``/``.``) while the strip has the
+focus. The handles never cross: the trim is at least one frame long. ``set_*`` calls never
+emit.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import math
 from collections.abc import Sequence
 from enum import StrEnum
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QImage,
@@ -35,6 +37,10 @@ from moments.ui import filmstrip_paint as paint
 
 HANDLE_W = 10
 GRAB_SLACK = 4
+_KEYS = frozenset(
+    {Qt.Key.Key_Comma, Qt.Key.Key_Period, Qt.Key.Key_Less, Qt.Key.Key_Greater}
+    | {Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight}
+)
 
 
 class Handle(StrEnum):
@@ -226,6 +232,14 @@ class FilmstripStrip(QWidget):
         self.scrubbed.emit(self._playhead)
 
     # --- keys and focus --------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in _KEYS:  # ours while focused, even where they are shortcuts
+                event.accept()
+                return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, shift = event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
