@@ -19,13 +19,26 @@ def test_format_time_with_millis_and_timecode() -> None:
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("12.5", 12.5), ("1:02", 62), ("01:02:03.250", 3723.25), (" 7 ", 7), ("0:59.9", 59.9)],
+    [
+        ("12.5", 12.5),
+        ("1:02", 62),
+        ("01:02:03.250", 3723.25),
+        (" 7 ", 7),
+        ("0:59.9", 59.9),
+        ("12,5", 12.5),
+        ("00:01:02,500", 62.5),
+        (".5", 0.5),
+        ("12.", 12.0),
+        ("1:02.", 62.0),
+    ],
 )
 def test_parse_time(text: str, seconds: float) -> None:
     assert parse_time(text) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1:60", "1:61:00", "-5", "1::2"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1:60", "1:61:00", "-5", "1::2", ".", "1.2.3", "1,2,3", "1:.5", "1e3"]
+)
 def test_parse_time_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_time(text)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 
-_CLOCK = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2}(?:\.\d+)?)$")
+_CLOCK = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2}(?:\.\d*)?)$")
+_SECONDS = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 
 
 def format_time(seconds: float, *, millis: bool = False, hours: bool | None = None) -> str:
@@ -29,11 +30,14 @@ def format_timecode(seconds: float) -> str:
 
 
 def parse_time(text: str) -> float:
-    """Parse ``"12.5"``, ``"1:02"``, ``"01:02:03.250"`` into seconds. Raises ValueError."""
-    cleaned = text.strip()
+    """Parse ``"12.5"``, ``"1:02"``, ``"01:02:03.250"`` into seconds. Raises ValueError.
+
+    A decimal comma (``"12,5"``, ``"00:01:02,500"`` as in SubRip) reads as a point, and
+    ``".5"`` and ``"12."`` are accepted (what a field holds while the user types)."""
+    cleaned = text.strip().replace(",", ".")
     if not cleaned:
         raise ValueError("empty time")
-    if re.fullmatch(r"\d+(?:\.\d+)?", cleaned):
+    if _SECONDS.fullmatch(cleaned):
         return float(cleaned)
     match = _CLOCK.match(cleaned)
     if not match:
