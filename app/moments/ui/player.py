@@ -226,6 +226,8 @@ class Player(QObject):
 
     def open(self, location: str, *, start_at: float = 0.0, play: bool = True) -> None:
         """Open a file path or URL and (by default) start playing, optionally from ``start_at``."""
+        if self.released:
+            return
         location = normalize_location(location)
         if not is_url(location):
             path = Path(location)
@@ -429,11 +431,21 @@ class Player(QObject):
             raise MediaError(f"“{path.name}” could not be loaded as subtitles.")
         self.tracks_changed.emit()
 
+    @property
+    def released(self) -> bool:
+        return isinstance(self._mp, _ReleasedPlayer)
+
     def release(self) -> None:
-        """Stop and free libVLC; the player is unusable afterwards."""
+        """Stop and free libVLC. Afterwards every call does nothing: events libVLC queued
+        before it stopped, or workers finishing late, may still reach slots that call it."""
+        if self.released:
+            return
         self._ticker.stop()
-        self._mp.stop()
-        self._mp.release()
+        self._settle.stop()
+        self._location = None
+        mp, self._mp = self._mp, _ReleasedPlayer()
+        mp.stop()
+        mp.release()
         self._instance.release()
 
     # -- internals ---------------------------------------------------------------------------
@@ -510,6 +522,13 @@ class Player(QObject):
         self._clock.reset()
         self._set_state(PlayerState.ERROR)
         self.error.emit(text)
+
+
+class _ReleasedPlayer:
+    """Stands in for a released ``vlc.MediaPlayer``: every call is a no-op returning 0."""
+
+    def __getattr__(self, _name: str) -> Any:
+        return lambda *_args, **_kwargs: 0
 
 
 def _tracks(description: Any) -> list[tuple[int, str]]:
