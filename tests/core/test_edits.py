@@ -30,6 +30,7 @@ def test_round_trip_through_json() -> None:
         captions=(Caption("when the 🎬 drops", y=0.2, style=CaptionStyle.BOXED, start=1.0),),
         hashtags=("#cinema", "#café"),
         framing=Framing(aspect="9:16", cx=0.3),
+        platform_framing=(("x", Framing(aspect="1:1")),),
         preset="instagram-reels",
         title="The drop",
     )
@@ -47,3 +48,17 @@ def test_post_text_joins_title_and_hashtags() -> None:
     edits = MomentEdits(hashtags=("#a", "#b"), title="Wow")
     assert edits.post_text(moment()) == "Wow\n\n#a #b"
     assert edits.post_text(moment(), with_title=False) == "#a #b"
+
+
+def test_a_platform_can_have_its_own_framing() -> None:
+    edits = MomentEdits(preset="x").with_framing(Framing(aspect="1:1"))
+    assert edits.framing.aspect == "1:1" and edits.platform_framing == ()
+    reels = edits.with_framing(Framing(aspect="9:16", cx=0.2), "instagram-reels")
+    assert reels.framing_for("instagram-reels").aspect == "9:16"
+    assert reels.framing_for("x").aspect == "1:1"
+    editing_reels = reels.replace(preset="instagram-reels").with_framing(Framing(aspect="4:5"))
+    assert editing_reels.framing_for("instagram-reels").aspect == "4:5"
+    assert editing_reels.framing.aspect == "1:1"
+    assert editing_reels.without_own_framing("instagram-reels").framing_for(
+        "instagram-reels"
+    ) == Framing(aspect="1:1")

@@ -33,6 +33,9 @@ class MomentEdits:
     captions: tuple[Caption, ...] = ()
     hashtags: tuple[str, ...] = ()
     framing: Framing = field(default_factory=Framing)
+    """The framing of every platform that has none of its own."""
+    platform_framing: tuple[tuple[str, Framing], ...] = ()
+    """Platforms framed their own way (Reels at 9:16 while X keeps 16:9), by preset id."""
     preset: str = DEFAULT_PRESET
     title: str | None = None
     """The title of the post; None keeps the Moment's."""
@@ -48,6 +51,27 @@ class MomentEdits:
     def duration(self, moment: Moment) -> float:
         start, end = self.trim(moment)
         return end - start
+
+    def framing_for(self, preset_id: str) -> Framing:
+        """The framing a platform's file gets: its own, else the shared one."""
+        return dict(self.platform_framing).get(preset_id, self.framing)
+
+    def has_own_framing(self, preset_id: str) -> bool:
+        return preset_id in dict(self.platform_framing)
+
+    def with_framing(self, framing: Framing, preset_id: str | None = None) -> MomentEdits:
+        """Change ``preset_id``'s own framing (it gets one), or with None the shared one
+        (or, when the platform being edited has its own, that one)."""
+        own = dict(self.platform_framing)
+        target = preset_id if preset_id is not None else self.preset
+        if preset_id is not None or target in own:
+            own[target] = framing
+            return self.replace(platform_framing=tuple(sorted(own.items())))
+        return self.replace(framing=framing)
+
+    def without_own_framing(self, preset_id: str) -> MomentEdits:
+        own = {k: v for k, v in self.platform_framing if k != preset_id}
+        return self.replace(platform_framing=tuple(sorted(own.items())))
 
     def post_text(self, moment: Moment, *, with_title: bool = True) -> str:
         """The text posted beside the video: the title (when asked) and the hashtags."""
@@ -67,6 +91,7 @@ class MomentEdits:
             "captions": [c.to_json() for c in self.captions],
             "hashtags": list(self.hashtags),
             "framing": self.framing.to_json(),
+            "platform_framing": {k: v.to_json() for k, v in self.platform_framing},
             "preset": self.preset,
             "title": self.title,
         }
@@ -83,6 +108,9 @@ class MomentEdits:
             "captions": lambda v: tuple(Caption.from_json(c) for c in v or ()),
             "hashtags": lambda v: tuple(str(t) for t in v or ()),
             "framing": lambda v: Framing.from_json(v or {}),
+            "platform_framing": lambda v: tuple(
+                sorted((str(k), Framing.from_json(f)) for k, f in (v or {}).items())
+            ),
             "preset": lambda v: str(v or DEFAULT_PRESET),
             "title": lambda v: str(v) if v else None,
         }
