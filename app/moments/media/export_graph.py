@@ -72,6 +72,8 @@ class ExportRequest:
     """Bytes; the preset's own cap applies too (the smaller wins)."""
     hardware: bool = False
     """Use a hardware H.264 encoder when one passed its test encode."""
+    file_title: str | None = None
+    """What ``{title}`` in the file-name template says (default: ``title``)."""
     timecode_at: float | None = None
     """The time a ``{timecode}`` in the file-name template shows (default ``start``: it
     differs when a moment is exported from its raw clip, whose times are shifted)."""
@@ -178,7 +180,9 @@ def target_path(request: ExportRequest, preset: ExportPreset) -> Path:
     destination = request.destination
     if isinstance(destination, tuple):
         folder, template = destination
-        title = request.title or Path(display_name(request.source)).stem or "clip"
+        title = (
+            request.file_title or request.title or Path(display_name(request.source)).stem
+        ) or "clip"
         at = request.start if request.timecode_at is None else request.timecode_at
         name = render_template(template, title=title, start=at, preset=preset.id)
         return Path(folder).expanduser().absolute() / f"{name}.{preset.extension}"
