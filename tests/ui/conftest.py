@@ -24,9 +24,14 @@ def make_window(qtbot: QtBot) -> Iterator[WindowFactory]:
     """Build main windows on the isolated folders; each is closed at the end of the test."""
     windows: list[MainWindow] = []
 
-    def factory(*, size: tuple[int, int] | None = (960, 640)) -> MainWindow:
+    def factory(
+        *, size: tuple[int, int] | None = (960, 640), edit_on_capture: bool = False
+    ) -> MainWindow:
+        """``edit_on_capture`` is off unless asked for: the editor would take the focus from
+        the window the test types into."""
         messages.install_excepthooks()
-        window = MainWindow(AppDirs.from_environment().ensure(), Preferences())
+        prefs = Preferences(edit_on_capture=edit_on_capture)
+        window = MainWindow(AppDirs.from_environment().ensure(), prefs)
         qtbot.addWidget(window)
         if size is not None:
             window.resize(*size)

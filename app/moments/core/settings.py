@@ -32,6 +32,8 @@ class Preferences:
     capture_key: str = "C"
     """The Moments shortcut, in QKeySequence's portable text form."""
     pause_on_capture: bool = True
+    edit_on_capture: bool = True
+    """Open the editor on the moment as soon as it is captured."""
     moment_before_s: float = 10.0
     """A moment keeps this much of what was seen before the press…"""
     moment_after_s: float = 5.0

@@ -82,6 +82,10 @@ class CaptureController(QObject):
     def recorder(self) -> RingRecorder | None:
         return self._recorder
 
+    def info_for(self, location: str) -> MediaInfo | None:
+        """What probing found when ``location`` was opened (None before it finished)."""
+        return self._infos.get(location)
+
     # -- the press ---------------------------------------------------------------------------
     def press(self) -> Capture | None:
         """Keep the last seconds seen (plus a few after). Returns at once."""

@@ -26,6 +26,7 @@ from moments.ui.dialogs import (
     ReportDialog,
     file_dialog,
 )
+from moments.ui.editor_quotes import SubtitleHint
 from moments.ui.fullscreen import FullscreenController, FullscreenControls
 from moments.ui.menus import MenuBar, WindowActions
 from moments.ui.message_panel import MessagePanel
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.dirs = dirs
         self.prefs = prefs
         self.history = PlaybackHistory(dirs.history_file)
+        self._loaded_subtitles: dict[str, Path] = {}
         self.tasks = TaskRunner(self)
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
@@ -209,7 +211,16 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - shown to the user
             messages.show_exception(exc)
             return
+        self._loaded_subtitles[self.player.location() or ""] = Path(path)
         self.toast.show_message(f"Subtitles loaded: {Path(path).name}")
+
+    def subtitle_hint(self) -> SubtitleHint:
+        """The subtitles the viewer is watching with, for "Quote the moment"."""
+        loaded = self._loaded_subtitles.get(self.player.location() or "")
+        tracks = [track_id for track_id, _ in self.player.subtitle_tracks() if track_id >= 0]
+        active = self.player.subtitle_track()
+        position = tracks.index(active) if active in tracks else None
+        return SubtitleHint(file=loaded, track_position=position)
 
     # -- fullscreen --------------------------------------------------------------------------
     def set_fullscreen(self, on: bool) -> None:

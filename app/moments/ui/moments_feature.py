@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QDockWidget
 
 from moments.core.errors import MomentsError
 from moments.core.library import Library
+from moments.core.moment import Moment
 from moments.core.paths import resources_dir
 from moments.ui import messages
 from moments.ui.capture import Capture, CaptureController
+from moments.ui.editor_window import EditorWindow
 from moments.ui.moments_panel import MomentsPanel
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ class MomentsFeature(QObject):
 
         self.controller: CaptureController | None = None
         self._toast_job: Capture | None = None
+        self.editors: dict[int, EditorWindow] = {}
+        """Open editors by moment id (a capture's editor joins once the moment is stored)."""
+        self._pending_editors: dict[int, EditorWindow] = {}
+        """Editors opened at the press, by id(Capture), waiting for the moment's id."""
         self.panel: MomentsPanel | None = None
         self.dock = QDockWidget("My Moments", window)
         self.dock.setObjectName("momentsDock")
@@ -74,6 +80,7 @@ class MomentsFeature(QObject):
         self.controller.removed.connect(self._on_removed)
         self.panel = MomentsPanel(self.library, window.tasks)
         self.panel.play_requested.connect(window.play_moment)
+        self.panel.edit_requested.connect(self.edit)
         self.dock.setWidget(self.panel)
 
     def set_shortcut(self, key: str) -> None:
@@ -83,6 +90,27 @@ class MomentsFeature(QObject):
 
     def press(self) -> Capture | None:
         return self.controller.press() if self.controller is not None else None
+
+    def edit(self, moment: Moment) -> EditorWindow:
+        """Open (or raise) the editor on ``moment``."""
+        if moment.id is not None and moment.id in self.editors:
+            editor = self.editors[moment.id]
+        else:
+            info = self.controller.info_for(moment.source) if self.controller else None
+            editor = EditorWindow(
+                moment,
+                self.library,
+                self._window.tasks,
+                info=info,
+                hint=self._window.subtitle_hint(),
+            )
+            if moment.id is not None:
+                self.editors[moment.id] = editor
+            editor.closed.connect(lambda edited, e=editor: self._on_editor_closed(e, edited))
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
 
     def show_panel(self) -> None:
         self.panel_action.setChecked(True)
@@ -98,6 +126,10 @@ class MomentsFeature(QObject):
     # -- reactions -----------------------------------------------------------------------------
     def _on_pressed(self, job: Capture) -> None:
         self._toast_job = job
+        if self._window.prefs.edit_on_capture and not job.moment.is_live:
+            if self._window.isFullScreen():
+                self._window.set_fullscreen(False)
+            self._pending_editors[id(job)] = self.edit(job.moment)
         self._window.toast.show_message(
             f"Keeping “{job.moment.title}”…",
             button="Undo",
@@ -107,7 +139,13 @@ class MomentsFeature(QObject):
 
     def _on_saved(self, job: Capture) -> None:
         stored = job.stored
-        assert stored is not None
+        assert stored is not None and stored.id is not None
+        editor = self._pending_editors.pop(id(job), None)
+        if editor is not None:
+            self.editors[stored.id] = editor
+            editor.moment_saved(stored)
+        elif self._window.prefs.edit_on_capture and job.moment.is_live:
+            self.edit(stored)  # a live moment can be shown once its clip is cut
         image = None
         if job.thumbnail is not None and not job.thumbnail.isNull():
             image = QPixmap.fromImage(job.thumbnail).scaledToHeight(
@@ -129,16 +167,33 @@ class MomentsFeature(QObject):
         elif self.panel is not None and self.dock.isVisible():
             self.panel.refresh()
 
+    def _on_editor_closed(self, editor: EditorWindow, edited: Moment) -> None:
+        for table in (self.editors, self._pending_editors):
+            for key in [k for k, v in table.items() if v is editor]:
+                del table[key]
+        if self.panel is not None and self.dock.isVisible():
+            self.panel.refresh()
+
+    def _close_editor_of(self, job: Capture) -> None:
+        editor = self._pending_editors.pop(id(job), None)
+        if editor is None and job.stored is not None and job.stored.id is not None:
+            editor = self.editors.pop(job.stored.id, None)
+        if editor is not None:
+            editor.close()
+
     def _on_failed(self, job: Capture, error: BaseException) -> None:
+        self._close_editor_of(job)
         text = str(error) if isinstance(error, MomentsError) else repr(error)
         messages.error(f"The moment could not be kept: {text}")
 
     def _on_removed(self, job: Capture) -> None:
+        self._close_editor_of(job)
         self._window.toast.show_message(f"Removed “{job.moment.title}”", seconds=3)
         if self.panel is not None and self.dock.isVisible():
             self.panel.refresh()
 
     def _undo(self, job: Capture) -> None:
+        self._close_editor_of(job)
         if self.controller is not None:
             self.controller.undo(job)
 

@@ -90,6 +90,8 @@ class MomentsPanel(QWidget):
 
     play_requested = Signal(object)
     """A Moment to play from its start (its source, or its raw clip when the source is gone)."""
+    edit_requested = Signal(object)
+    """A Moment to open in the editor (double-click or Enter)."""
     changed = Signal()
 
     def __init__(self, library: Library, tasks: TaskRunner, parent: QWidget | None = None):
@@ -118,16 +120,17 @@ class MomentsPanel(QWidget):
         )
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
-        self.list.itemActivated.connect(lambda item: self.play_requested.emit(self._moment(item)))
+        self.list.itemActivated.connect(lambda item: self.edit_requested.emit(self._moment(item)))
         self.list.itemChanged.connect(self._on_item_changed)
         layout.addWidget(self.empty)
         layout.addWidget(self.list, 1)
         buttons = QHBoxLayout()
+        self.edit_button = self._button("Edit", "editMoment", self._edit_selected)
         self.play_button = self._button("Play", "playMoment", self._play_selected)
         self.rename_button = self._button("Rename", "renameMoment", self._rename_selected)
         self.reveal_button = self._button("Show file", "revealMoment", self._reveal_selected)
         self.delete_button = self._button("Delete", "deleteMoment", self._delete_selected)
-        for button in (self.play_button, self.rename_button, self.reveal_button):
+        for button in (self.edit_button, self.play_button, self.rename_button, self.reveal_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
@@ -216,7 +219,7 @@ class MomentsPanel(QWidget):
 
     def _update_buttons(self) -> None:
         moment = self._selected()
-        for button in (self.play_button, self.rename_button, self.delete_button):
+        for button in (self.edit_button, self.play_button, self.rename_button, self.delete_button):
             button.setEnabled(moment is not None)
         self.reveal_button.setEnabled(moment is not None and bool(moment.raw_clip))
 
@@ -224,12 +227,18 @@ class MomentsPanel(QWidget):
         if self._selected() is None:
             return
         menu = QMenu(self)
+        menu.addAction("Edit and share…", self._edit_selected)
         menu.addAction("Play from here", self._play_selected)
         menu.addAction("Rename", self._rename_selected)
         menu.addAction("Show raw clip in folder", self._reveal_selected)
         menu.addSeparator()
         menu.addAction("Delete", self._delete_selected)
         menu.popup(self.list.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def _edit_selected(self) -> None:
+        moment = self._selected()
+        if moment is not None:
+            self.edit_requested.emit(moment)
 
     def _play_selected(self) -> None:
         moment = self._selected()

@@ -1,0 +1,156 @@
+"""One rendition in the share panel: its progress while it is made, then what to do with
+the file — open it, show it in its folder, copy it or its text, or drag it into another app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QDrag, QGuiApplication, QImage, QMouseEvent, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from moments.core.timefmt import format_time
+from moments.media.export import ExportResult
+from moments.media.tools import Progress
+from moments.ui import desktop
+
+IMAGE_SUFFIXES = (".gif", ".png", ".jpg", ".jpeg", ".webp")
+
+
+def file_mime(path: Path) -> QMimeData:
+    """What a file manager or chat app accepts for a file: its URL (and, for images, the
+    picture itself, so pasting into a chat box works too)."""
+    mime = QMimeData()
+    url = QUrl.fromLocalFile(str(path))
+    mime.setUrls([url])
+    mime.setData("x-special/gnome-copied-files", f"copy\n{url.toString()}".encode())
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        image = QImage(str(path))
+        if not image.isNull():
+            mime.setImageData(image)
+    return mime
+
+
+class RenditionRow(QWidget):
+    cancel_requested = Signal()
+
+    def __init__(self, label: str, post_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("renditionRow")
+        self.path: Path | None = None
+        self._post_text = post_text
+        self._drag_start: QPoint | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        top = QHBoxLayout()
+        self.label = QLabel(label)
+        self.label.setObjectName("renditionLabel")
+        self.status = QLabel("Waiting…")
+        self.status.setObjectName("renditionStatus")
+        top.addWidget(self.label, 1)
+        top.addWidget(self.status)
+        layout.addLayout(top)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setAccessibleName(f"{label} progress")
+        self.bar.setTextVisible(False)
+        layout.addWidget(self.bar)
+        actions = QHBoxLayout()
+        self.cancel_button = self._button("Cancel", self.cancel_requested.emit)
+        self.open_button = self._button("Open", self._open)
+        self.reveal_button = self._button("Show in folder", self._reveal)
+        self.copy_file_button = self._button("Copy file", self._copy_file)
+        self.copy_text_button = self._button("Copy caption + hashtags", self._copy_text)
+        for button in (
+            self.cancel_button,
+            self.open_button,
+            self.reveal_button,
+            self.copy_file_button,
+            self.copy_text_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self._set_done(False)
+
+    def _button(self, text: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(f"{text} — {self.label.text()}")
+        button.clicked.connect(slot)
+        return button
+
+    def _set_done(self, done: bool) -> None:
+        for button in (self.open_button, self.reveal_button, self.copy_file_button):
+            button.setVisible(done)
+        self.cancel_button.setVisible(not done)
+
+    # -- progress ------------------------------------------------------------------------------
+    def started(self) -> None:
+        self.status.setText("Starting…")
+
+    def progressed(self, item: Progress) -> None:
+        if item.fraction is None:
+            return
+        self.bar.setValue(int(item.fraction * 1000))
+        left = f", {format_time(item.eta_s)} left" if item.eta_s is not None else ""
+        self.status.setText(f"{item.fraction * 100:.0f}%{left}")
+
+    def finished(self, result: ExportResult) -> None:
+        self.path = result.path
+        self.bar.setValue(1000)
+        size = result.size_bytes / 1e6
+        self.status.setText(f"{result.path.name} · {size:.1f} MB · drag it anywhere")
+        self.status.setToolTip(str(result.path))
+        self.setToolTip("Drag into a chat, a mail or a folder")
+        self._set_done(True)
+
+    def failed(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color: #e06c5a")
+        self.cancel_button.setVisible(False)
+
+    # -- actions -------------------------------------------------------------------------------
+    def _open(self) -> None:
+        if self.path is not None:
+            desktop.open_path(self.path)
+
+    def _reveal(self) -> None:
+        if self.path is not None:
+            desktop.reveal(self.path)
+
+    def _copy_file(self) -> None:
+        if self.path is not None:
+            QGuiApplication.clipboard().setMimeData(file_mime(self.path))
+            self.status.setText("File copied: paste it into a chat or a folder")
+
+    def _copy_text(self) -> None:
+        QGuiApplication.clipboard().setText(self._post_text)
+        self.status.setText("Caption and hashtags copied")
+
+    # -- drag out ------------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.path is not None:
+            self._drag_start = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        start = self._drag_start
+        if start is None or self.path is None:
+            return
+        if (event.position().toPoint() - start).manhattanLength() < 8:
+            return
+        self._drag_start = None
+        drag = QDrag(self)
+        drag.setMimeData(file_mime(self.path))
+        icon = QPixmap(str(self.path)) if self.path.suffix.lower() in IMAGE_SUFFIXES else None
+        if icon is not None and not icon.isNull():
+            drag.setPixmap(icon.scaledToWidth(120))
+        drag.exec(Qt.DropAction.CopyAction)
