@@ -166,7 +166,9 @@ class EditorModel(QObject):
             except KeyError:  # the moment was deleted meanwhile
                 log.info("moment %s is gone; its edits were not saved", moment_id)
 
-        self._tasks.run(write, name="save edits", on_success=lambda _: self.saved.emit())
+        self._tasks.run(
+            write, name="save edits", context=self, on_success=lambda _: self.saved.emit()
+        )
 
     def has_unsaved(self) -> bool:
         return self._save_timer.isActive()

@@ -79,6 +79,7 @@ class QuoteFinder(QObject):
         self._tasks.run(
             lambda ctx: find_cues(moment, hint, ctx),
             name="find subtitles",
+            context=self,
             on_success=self._on_cues,
             on_error=self._on_error,
         )

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from moments.core.errors import CancelledError
 from moments.core.moment import Moment
 from moments.core.presets import ExportPreset
 from moments.core.timefmt import format_time
@@ -83,7 +84,6 @@ class TrimTimeline(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.strip)
         self._show_times()
-        self.load_thumbnails()
 
     # -- from the editor -----------------------------------------------------------------------
     def set_trim(self, start: float, end: float) -> None:
@@ -118,6 +118,10 @@ class TrimTimeline(QWidget):
 
     # -- thumbnails ----------------------------------------------------------------------------
     def load_thumbnails(self) -> None:
+        """Make the filmstrip in a worker (the editor starts it once the preview shows its
+        first frame, so the two decoders do not compete for the first picture)."""
+        if self._strip_task is not None:
+            return
         location, offset = self._moment.pictures()
         start, end = self._moment.start - offset, self._moment.end - offset
         self._strip_task = self._tasks.run(
@@ -130,9 +134,14 @@ class TrimTimeline(QWidget):
                 cancel=ctx.cancel,
             ),
             name="filmstrip",
+            context=self,
             on_progress=self._on_thumbnail,
-            on_error=lambda error: self.strip.setToolTip(f"No filmstrip: {error}"),
+            on_error=self._on_filmstrip_error,
         )
+
+    def _on_filmstrip_error(self, error: BaseException) -> None:
+        if not isinstance(error, CancelledError):
+            self.strip.setToolTip(f"No filmstrip: {error}")
 
     def _on_thumbnail(self, thumb: Thumbnail) -> None:
         image = QImage.fromData(thumb.jpeg, "JPEG")

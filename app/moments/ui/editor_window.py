@@ -8,7 +8,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,6 +47,8 @@ from moments.ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 SHARE_TAB = 3
+FILMSTRIP_FALLBACK_MS = 2000
+"""Start the filmstrip by then even when the preview shows nothing (audio-only, broken)."""
 
 
 class EditorWindow(QMainWindow):
@@ -114,6 +116,7 @@ class EditorWindow(QMainWindow):
         self._apply(self.model.edits)
         self._start_preview()
         self.quotes.find(moment, hint)
+        QTimer.singleShot(FILMSTRIP_FALLBACK_MS, self.timeline.load_thumbnails)
 
     # -- layout --------------------------------------------------------------------------------
     def _hashtag_page(self) -> QWidget:
@@ -223,6 +226,7 @@ class EditorWindow(QMainWindow):
         self.tasks.run(
             lambda _ctx: probe(location),
             name="probe for the editor",
+            context=self,
             on_success=lambda info: self._open_preview(info, location, offset),
         )
 
@@ -241,6 +245,7 @@ class EditorWindow(QMainWindow):
 
     def _on_frame(self, image: QImage) -> None:
         self.preview.set_frame(image)
+        self.timeline.load_thumbnails()  # once: after the first picture
 
     def _on_position(self, seconds: float) -> None:
         self._position = seconds

@@ -329,6 +329,7 @@ class SharePanel(QWidget):
         task = self.tasks.run(
             work,
             name=f"export {rendition.preset}",
+            context=self,
             on_progress=row.progressed,
             on_success=lambda result: self._finished(row, result),
             on_error=lambda error: self._failed(row, error),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import Shiboken
 
 from moments.core.cancel import CancelToken
 from moments.core.errors import CancelledError, MomentsError
@@ -91,12 +92,18 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[Any], None] | None = None,
         on_finished: Callable[[], None] | None = None,
+        context: QObject | None = None,
     ) -> Task:
         """Start ``fn(context)`` in the background. Without ``on_error``, errors other than a
         cancel are shown to the user through ``messages``. ``on_finished`` runs after either.
 
         Pass every handler here: connecting to the returned task's signals afterwards races
-        with a task that is already done (its queued signal was posted without that slot)."""
+        with a task that is already done (its queued signal was posted without that slot).
+        With ``context`` (a widget, say), the handlers are skipped once it is deleted."""
+        if context is not None:
+            on_success, on_error, on_progress, on_finished = (
+                _while_alive(context, fn) for fn in (on_success, on_error, on_progress, on_finished)
+            )
         task = Task(name, self)
         if on_success is not None:
             task.succeeded.connect(on_success)
@@ -128,6 +135,18 @@ class TaskRunner(QObject):
     def _forget(self, task: Task) -> None:
         self._live.pop(task, None)
         task.deleteLater()
+
+
+def _while_alive(context: QObject, fn: Callable[..., Any] | None) -> Any:
+    """``fn``, called only while ``context``'s C++ object exists."""
+    if fn is None:
+        return None
+
+    def call(*args: Any) -> None:
+        if Shiboken.isValid(context):
+            fn(*args)
+
+    return call
 
 
 def _report(error: BaseException) -> None:
