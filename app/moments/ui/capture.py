@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from moments.core.errors import CancelledError, MediaError, MomentsError
@@ -75,6 +75,8 @@ class CaptureController(QObject):
         self.spans = ViewedSpanRing()
         self._recorder: RingRecorder | None = None
         self._infos: dict[str, MediaInfo] = {}
+        self.thumbnail_delay_ms = 0
+        """Wait this long before decoding the thumbnail (the editor's preview decodes first)."""
         player.position_changed.connect(self._on_position)
         player.media_changed.connect(self._on_media_changed)
 
@@ -203,6 +205,11 @@ class CaptureController(QObject):
             self.undo(job)
             return
         self.saved.emit(job)
+        QTimer.singleShot(self.thumbnail_delay_ms, self, lambda: self._start_thumbnail(job, stored))
+
+    def _start_thumbnail(self, job: Capture, stored: Moment) -> None:
+        if job.undone:
+            return
         self._tasks.run(
             lambda ctx: self._thumbnail(ctx, stored),
             name="thumbnail",

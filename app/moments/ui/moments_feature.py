@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+THUMBNAIL_AFTER_EDITOR_MS = 1200
+"""The editor opening at the press decodes its first frame before the thumbnail is made."""
+
 
 class MomentsFeature(QObject):
     def __init__(self, window: MainWindow) -> None:
@@ -73,6 +76,8 @@ class MomentsFeature(QObject):
         self.controller = CaptureController(
             window.player, self.library, window.tasks, window.prefs, self
         )
+        if window.prefs.edit_on_capture:
+            self.controller.thumbnail_delay_ms = THUMBNAIL_AFTER_EDITOR_MS
         self.controller.pressed.connect(self._on_pressed)
         self.controller.saved.connect(self._on_saved)
         self.controller.thumbnail_ready.connect(self._on_thumbnail)
