@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench import common  # noqa: F401 - puts the repo on sys.path
 
-ORDER = ("playhead", "startup", "capture_ui", "capture", "export", "filmstrip")
+ORDER = ("playhead", "startup", "capture_ui", "capture", "editor", "export", "filmstrip")
 ALL = [name for name in ORDER if (Path(__file__).parent / f"{name}.py").exists()]
 
 
