@@ -156,7 +156,8 @@ def test_library_survives_a_restart_and_my_moments_actions(
     window.open(str(coded_video.path))  # the clip is not in use while it is deleted
     panel.delete_button.click()
     qtbot.waitUntil(lambda: library(window).list_moments() == [])
-    assert not any(f.exists() for f in files)
+    # The worker deletes the files just after the library row.
+    qtbot.waitUntil(lambda: not any(f.exists() for f in files))
     qtbot.waitUntil(lambda: panel.list.count() == 0)
     assert panel.empty.isVisible()
 

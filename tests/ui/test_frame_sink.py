@@ -16,6 +16,9 @@ from tests.support.framecode import CodedVideo, decode_pixels
 
 
 def frame_code(image) -> int | None:
+    if image is None:
+        return None
+
     def sample(fx: float, fy: float) -> int:
         return image.pixelColor(int(fx * image.width()), int(fy * image.height())).lightness()
 
