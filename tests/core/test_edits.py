@@ -33,6 +33,7 @@ def test_round_trip_through_json() -> None:
         platform_framing=(("x", Framing(aspect="1:1")),),
         preset="instagram-reels",
         title="The drop",
+        description="When it drops.\nEvery time.",
     )
     assert MomentEdits.from_json(edits.to_json()) == edits
 
@@ -47,7 +48,8 @@ def test_unreadable_parts_are_dropped_not_raised() -> None:
 def test_post_text_joins_title_and_hashtags() -> None:
     edits = MomentEdits(hashtags=("#a", "#b"), title="Wow")
     assert edits.post_text(moment()) == "Wow\n\n#a #b"
-    assert edits.post_text(moment(), with_title=False) == "#a #b"
+    assert edits.replace(title=None).post_text() == "#a #b"  # never "a.mkv at 0:20"
+    assert edits.replace(description="Look!").post_text() == "Look!\n\n#a #b"
 
 
 def test_a_platform_can_have_its_own_framing() -> None:

@@ -38,7 +38,9 @@ class MomentEdits:
     """Platforms framed their own way (Reels at 9:16 while X keeps 16:9), by preset id."""
     preset: str = DEFAULT_PRESET
     title: str | None = None
-    """The title of the post; None keeps the Moment's."""
+    """The title (file names, metadata); None keeps the Moment's."""
+    description: str = ""
+    """The text posted beside the video (the title when empty), hashtags apart."""
 
     def trim(self, moment: Moment) -> tuple[float, float]:
         """``(start, end)`` in source seconds, clamped inside the moment and at least 1 ms."""
@@ -73,9 +75,10 @@ class MomentEdits:
         own = {k: v for k, v in self.platform_framing if k != preset_id}
         return self.replace(platform_framing=tuple(sorted(own.items())))
 
-    def post_text(self, moment: Moment, *, with_title: bool = True) -> str:
-        """The text posted beside the video: the title (when asked) and the hashtags."""
-        parts = [self.title or moment.title] if with_title else []
+    def post_text(self, moment: Moment | None = None) -> str:
+        """The text posted beside the video: the description (else a title the user gave;
+        never the automatic "film.mkv at 1:23") and the hashtags."""
+        parts = [self.description.strip() or (self.title or "").strip()]
         if self.hashtags:
             parts.append(" ".join(self.hashtags))
         return "\n\n".join(p for p in parts if p)
@@ -94,6 +97,7 @@ class MomentEdits:
             "platform_framing": {k: v.to_json() for k, v in self.platform_framing},
             "preset": self.preset,
             "title": self.title,
+            "description": self.description,
         }
 
     @classmethod
@@ -113,6 +117,7 @@ class MomentEdits:
             ),
             "preset": lambda v: str(v or DEFAULT_PRESET),
             "title": lambda v: str(v) if v else None,
+            "description": lambda v: str(v or ""),
         }
         values: dict[str, Any] = {}
         for name, read in readers.items():
