@@ -32,6 +32,7 @@ from moments.core.presets import PRESETS, get_preset
 from moments.core.source import display_name
 from moments.core.timefmt import format_time
 from moments.media.probe import MediaInfo, probe
+from moments.share.credentials import AccountStore
 from moments.ui.caption_layer import CaptionLayer
 from moments.ui.caption_panel import CaptionPanel
 from moments.ui.editor_model import EditorModel
@@ -39,6 +40,7 @@ from moments.ui.editor_quotes import QuoteFinder, SubtitleHint
 from moments.ui.editor_timeline import TrimTimeline
 from moments.ui.framing_panel import FramingPanel
 from moments.ui.hashtag_field import HashtagField
+from moments.ui.outbox_service import OutboxService
 from moments.ui.preview_player import PreviewPlayer
 from moments.ui.preview_view import PreviewView
 from moments.ui.share_panel import SharePanel
@@ -63,6 +65,8 @@ class EditorWindow(QMainWindow):
         *,
         info: MediaInfo | None = None,
         hint: SubtitleHint | None = None,
+        accounts: AccountStore | None = None,
+        outbox: OutboxService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -108,7 +112,7 @@ class EditorWindow(QMainWindow):
         self.tabs.addTab(self.captions, "Captions")
         self.tabs.addTab(self._hashtag_page(), "Hashtags")
         self.tabs.addTab(self.framing, "Framing")
-        self.share = SharePanel(self.model, tasks)
+        self.share = SharePanel(self.model, tasks, accounts=accounts, outbox=outbox)
         self.tabs.addTab(self.share, "Share")
         self.quotes = QuoteFinder(tasks, self)
         self._build_layout()

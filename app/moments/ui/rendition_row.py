@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QDrag, QGuiApplication, QImage, QMouseEvent, QPixmap
+from PySide6.QtGui import QDesktopServices, QDrag, QGuiApplication, QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from moments.core.library import PostRecord, PostState
 from moments.core.timefmt import format_time
 from moments.media.export import ExportResult
 from moments.media.tools import Progress
+from moments.share.handoff import Handoff
 from moments.ui import desktop
 
 IMAGE_SUFFIXES = (".gif", ".png", ".jpg", ".jpeg", ".webp")
@@ -41,10 +43,26 @@ def file_mime(path: Path) -> QMimeData:
 class RenditionRow(QWidget):
     cancel_requested = Signal()
 
-    def __init__(self, label: str, post_text: str, parent: QWidget | None = None) -> None:
+    retry_requested = Signal()
+    """The post failed and the user asks to send it again."""
+
+    def __init__(
+        self,
+        label: str,
+        post_text: str,
+        parent: QWidget | None = None,
+        *,
+        handoff: Handoff | None = None,
+        account_key: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("renditionRow")
         self.path: Path | None = None
+        self.account_key = account_key
+        """Set when this rendition is posted to an account (the outbox does it)."""
+        self.post_id: int | None = None
+        self.post_url: str | None = None
+        self._handoff = handoff
         self._post_text = post_text
         self._drag_start: QPoint | None = None
         layout = QVBoxLayout(self)
@@ -68,12 +86,20 @@ class RenditionRow(QWidget):
         self.reveal_button = self._button("Show in folder", self._reveal)
         self.copy_file_button = self._button("Copy file", self._copy_file)
         self.copy_text_button = self._button("Copy caption + hashtags", self._copy_text)
+        name = handoff.name if handoff is not None else ""
+        self.handoff_button = self._button(f"Post on {name}…", self._hand_off)
+        self.handoff_button.setToolTip(handoff.instructions if handoff is not None else "")
+        self.link_button = self._button("Open the post", self._open_post)
+        self.retry_button = self._button("Retry", self.retry_requested.emit)
         for button in (
             self.cancel_button,
             self.open_button,
             self.reveal_button,
             self.copy_file_button,
             self.copy_text_button,
+            self.handoff_button,
+            self.link_button,
+            self.retry_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -89,7 +115,10 @@ class RenditionRow(QWidget):
     def _set_done(self, done: bool) -> None:
         for button in (self.open_button, self.reveal_button, self.copy_file_button):
             button.setVisible(done)
+        self.handoff_button.setVisible(done and self._handoff is not None)
         self.cancel_button.setVisible(not done)
+        self.link_button.setVisible(False)
+        self.retry_button.setVisible(False)
 
     # -- progress ------------------------------------------------------------------------------
     def started(self) -> None:
@@ -111,6 +140,32 @@ class RenditionRow(QWidget):
         self.setToolTip("Drag into a chat, a mail or a folder")
         self._set_done(True)
 
+    # -- posting (the outbox reports) ---------------------------------------------------------
+    def post_queued(self, post_id: int) -> None:
+        self.post_id = post_id
+        self.status.setText("Waiting to be posted…")
+
+    def post_progressed(self, fraction: float) -> None:
+        self.bar.setValue(int(fraction * 1000))
+        self.status.setText(f"Posting: {fraction * 100:.0f}%")
+
+    def post_updated(self, record: PostRecord) -> None:
+        state = record.state
+        self.retry_button.setVisible(state is PostState.FAILED)
+        if state is PostState.POSTED and record.url:
+            self.post_url = record.url
+            self.status.setText(f"Posted: {record.url}")
+            self.status.setToolTip(record.url)
+            self.link_button.setVisible(True)
+            self.bar.setValue(1000)
+        elif state is PostState.FAILED:
+            self.failed(record.error or "The post failed.")
+            self.retry_button.setVisible(True)
+        elif state is PostState.QUEUED and record.error:
+            self.status.setText(f"Will try again: {record.error}")
+        elif state is PostState.UPLOADING:
+            self.status.setText(f"Posting: {record.progress * 100:.0f}%")
+
     def failed(self, text: str) -> None:
         self.status.setText(text)
         self.status.setWordWrap(True)
@@ -130,6 +185,20 @@ class RenditionRow(QWidget):
         if self.path is not None:
             QGuiApplication.clipboard().setMimeData(file_mime(self.path))
             self.status.setText("File copied: paste it into a chat or a folder")
+
+    def _hand_off(self) -> None:
+        """Moments cannot post there: copy the text, show the file, open the upload page."""
+        handoff = self._handoff
+        if handoff is None or self.path is None:
+            return
+        QGuiApplication.clipboard().setText(handoff.text)
+        desktop.reveal(self.path)
+        QDesktopServices.openUrl(QUrl(handoff.url))
+        self.status.setText(f"Text copied; {handoff.instructions}")
+
+    def _open_post(self) -> None:
+        if self.post_url:
+            QDesktopServices.openUrl(QUrl(self.post_url))
 
     def _copy_text(self) -> None:
         QGuiApplication.clipboard().setText(self._post_text)

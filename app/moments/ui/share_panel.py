@@ -8,7 +8,6 @@ Posting targets (accounts) plug in beside the presets (``add_account_target``).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -26,23 +25,29 @@ from PySide6.QtWidgets import (
 )
 
 from moments.core.errors import CancelledError, MomentsError
-from moments.core.framing import framed_output_size
 from moments.core.presets import (
     PRESETS,
-    ClipFacts,
     Fix,
     Problem,
-    estimate_size,
     get_preset,
-    validate,
 )
 from moments.core.source import display_name
+from moments.media.export import ExportResult
 from moments.media.export_graph import FolderTemplate
 from moments.media.moment_export import Rendition
 from moments.media.naming import DEFAULT_TEMPLATE, render_template
+from moments.share.base import PostRequest
+from moments.share.credentials import PLATFORM_NAMES, AccountStore
+from moments.share.handoff import PLATFORMS as HANDOFF_SPECS
+from moments.share.handoff import Handoff, handoff_for
+from moments.ui.accounts_dialog import AccountsDialog
 from moments.ui.editor_model import EditorModel
+from moments.ui.outbox_service import OutboxService
+from moments.ui.post_section import PostSection
 from moments.ui.rendition_row import RenditionRow
+from moments.ui.share_checks import ShareChecks
 from moments.ui.share_export import run_rendition
+from moments.ui.share_posting import PostingLink
 from moments.ui.tasks import Task, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -50,19 +55,19 @@ log = logging.getLogger(__name__)
 DEFAULT_TARGETS = ("x",)
 
 
+HANDOFF_OF_PRESET = {spec.preset: name for name, spec in HANDOFF_SPECS.items()}
+
+
+def _handoff(preset_id: str, text: str, hashtags: tuple[str, ...]) -> Handoff | None:
+    """What "Post on X…" does for a file made with ``preset_id`` (None: no such platform)."""
+    platform = HANDOFF_OF_PRESET.get(preset_id)
+    return handoff_for(platform, text, hashtags) if platform is not None else None
+
+
 def default_folder() -> Path:
     from platformdirs import user_videos_dir
 
     return Path(user_videos_dir()) / "Moments"
-
-
-@dataclass
-class TargetState:
-    """What the user accepted for one preset in this session (compress to fit, a lower
-    resolution)."""
-
-    size_accepted: bool = False
-    overrides: dict[str, object] = field(default_factory=dict)
 
 
 class SharePanel(QWidget):
@@ -76,6 +81,8 @@ class SharePanel(QWidget):
         *,
         display_size: tuple[int, int] = (1920, 1080),
         fps: float = 30.0,
+        accounts: AccountStore | None = None,
+        outbox: OutboxService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -83,9 +90,12 @@ class SharePanel(QWidget):
         self.model = model
         self.tasks = tasks
         self.library = model._library
-        self._display = display_size
-        self._fps = fps
-        self._states: dict[str, TargetState] = {}
+        self.accounts = accounts
+        self.posting = (
+            PostingLink(outbox, self.library, tasks, self)
+            if outbox is not None and self.library is not None
+            else None
+        )
         self._queue: list[tuple[Rendition, RenditionRow]] = []
         self._running: Task | None = None
         self._rows: list[RenditionRow] = []
@@ -106,9 +116,14 @@ class SharePanel(QWidget):
         self.targets.itemChanged.connect(lambda _item: self.refresh())
         self.targets.setMaximumHeight(170)
         layout.addWidget(self.targets)
-        self.problems = QWidget()
-        self.problems_layout = QVBoxLayout(self.problems)
-        self.problems_layout.setContentsMargins(0, 0, 0, 0)
+        self.post = PostSection(accounts if self.posting is not None else None, tasks)
+        self.post.changed.connect(self._on_post_changed)
+        self.post.accounts_requested.connect(self.open_accounts)
+        self.post.setVisible(accounts is not None)
+        layout.addWidget(self.post)
+        self.problems = ShareChecks(model)
+        self.problems.display, self.problems.fps = display_size, fps
+        self.problems.fixed.connect(self.refresh)
         layout.addWidget(self.problems)
 
         folder_row = QHBoxLayout()
@@ -157,9 +172,24 @@ class SharePanel(QWidget):
         model.changed.connect(lambda _e: self.refresh())
         self.refresh()
 
+    # -- posting -------------------------------------------------------------------------------
+    def open_accounts(self) -> None:
+        if self.accounts is None:
+            return
+        dialog = AccountsDialog(self.accounts, self.tasks, self)
+        dialog.accounts_changed.connect(self.post.refresh_accounts)
+        dialog.open()
+
+    def _on_post_changed(self) -> None:
+        text = self.post.post_text()
+        edits = self.model.edits
+        if text != (edits.description or (edits.title or "")):
+            self.model.apply(edits.replace(description=text), "Post text", merge="description")
+        self.refresh()
+
     # -- state ---------------------------------------------------------------------------------
     def set_source_facts(self, display_size: tuple[int, int], fps: float) -> None:
-        self._display, self._fps = display_size, fps or 30.0
+        self.problems.display, self.problems.fps = display_size, fps or 30.0
         self.refresh()
 
     def checked_presets(self) -> list[str]:
@@ -169,52 +199,34 @@ class SharePanel(QWidget):
             if self.targets.item(i).checkState() == Qt.CheckState.Checked
         ]
 
+    def problems_for(self, preset_id: str) -> list[Problem]:
+        return self.problems.problems_for(preset_id)
+
+    def apply_fix(self, preset_id: str, fix: Fix) -> None:
+        self.problems.apply_fix(preset_id, fix)
+
     def set_checked(self, preset_ids: list[str]) -> None:
         for i in range(self.targets.count()):
             item = self.targets.item(i)
             wanted = item.data(Qt.ItemDataRole.UserRole) in preset_ids
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
 
-    def problems_for(self, preset_id: str) -> list[Problem]:
-        edits, moment = self.model.edits, self.model.moment
-        state = self._states.setdefault(preset_id, TargetState())
-        preset = get_preset(preset_id, state.overrides)
-        framing = edits.framing_for(preset_id)
-        width, height = framed_output_size(
-            *self._display, framing, preset.long_side, preset.short_side
-        )
-        duration = edits.duration(moment)
-        facts = ClipFacts(
-            duration=duration,
-            width=width,
-            height=height,
-            fps=self._fps,
-            framing_aspect=framing.aspect,
-            text=edits.post_text(moment),
-            hashtags=len(edits.hashtags),
-            estimated_size=estimate_size(preset, width, height, self._fps, duration),
-            size_accepted=state.size_accepted,
-        )
-        return validate(preset, facts)
-
     def refresh(self) -> None:
-        while self.problems_layout.count():
-            child = self.problems_layout.takeAt(0).widget()
-            if child is not None:
-                child.hide()
-                child.setParent(None)  # gone from the panel now, deleted later
-                child.deleteLater()
-        blocking = False
-        for preset_id in self.checked_presets():
-            name = get_preset(preset_id).name
-            for problem in self.problems_for(preset_id):
-                blocking = blocking or problem.severity == "error"
-                self.problems_layout.addWidget(self._problem_row(preset_id, name, problem))
+        edits = self.model.edits
+        self.post.set_text(edits.description or (edits.title or ""), edits.hashtags)
+        accounts = self.post.checked_accounts()
         presets = self.checked_presets()
-        self.export_button.setEnabled(bool(presets) and not blocking)
-        self.export_button.setText(
-            "Export" if len(presets) <= 1 else f"Export {len(presets)} files"
-        )
+        targets = [*presets, *(a.platform for a in accounts)]
+        # Posts are counted by the post section, against the service's live limit.
+        blocking = self.problems.show_problems(targets, text_checked=set(presets))
+        blocking = blocking or bool(self.post.over_limit())
+        count = len(self.checked_presets()) + len(accounts)
+        self.export_button.setEnabled(count > 0 and not blocking)
+        if accounts:
+            self.export_button.setText("Export and post" if presets else "Post")
+        else:
+            self.export_button.setText("Export" if count <= 1 else f"Export {count} files")
+        presets = self.checked_presets()
         self.name_preview.setText(self._name_preview(presets[0] if presets else "original"))
 
     def _name_preview(self, preset_id: str) -> str:
@@ -225,50 +237,6 @@ class SharePanel(QWidget):
         name = render_template(self.template.text(), title=title, start=start, preset=preset_id)
         return f"→ {name}.{preset.extension}"
 
-    def _problem_row(self, preset_id: str, name: str, problem: Problem) -> QWidget:
-        row = QWidget()
-        row.setObjectName(f"problem-{problem.code}")
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        mark = "⛔" if problem.severity == "error" else "⚠️"
-        label = QLabel(f"{mark} {name}: {problem.message}")
-        label.setWordWrap(True)
-        layout.addWidget(label, 1)
-        for fix in problem.fixes:
-            button = QPushButton(fix.label)
-            button.setAccessibleName(f"{fix.label} for {name}")
-            button.clicked.connect(lambda _=False, f=fix, p=preset_id: self.apply_fix(p, f))
-            layout.addWidget(button)
-        return row
-
-    def apply_fix(self, preset_id: str, fix: Fix) -> None:
-        """One click: change the edits (trim, aspect, hashtags) or accept for this target."""
-        model, edits, moment = self.model, self.model.edits, self.model.moment
-        state = self._states.setdefault(preset_id, TargetState())
-        start, end = edits.trim(moment)
-        if fix.kind == "trim":
-            model.set_trim(start, start + float(fix.value))
-        elif fix.kind == "extend":
-            wanted = start + float(fix.value)
-            if wanted > moment.end:  # grow backwards too, inside what was kept
-                start = max(moment.start, moment.end - float(fix.value))
-            model.set_trim(start, min(moment.end, max(end, start + float(fix.value))))
-        elif fix.kind == "aspect":  # for this platform only: the others keep their shape
-            framing = replace(edits.framing_for(preset_id), aspect=str(fix.value))
-            changed = edits.with_framing(framing, preset_id).replace(preset=preset_id)
-            model.apply(changed, f"Frame for {get_preset(preset_id).name}")  # and show it
-        elif fix.kind == "fewer-hashtags":
-            model.set_hashtags(list(edits.hashtags[: int(fix.value)]))
-        elif fix.kind == "target-size":
-            state.size_accepted = True
-        elif fix.kind == "resolution":
-            long_side = int(fix.value)
-            state.overrides.update(long_side=long_side, short_side=long_side * 9 // 16 // 2 * 2)
-            state.size_accepted = True
-        elif fix.kind == "shorten-text":
-            model.set_title((edits.title or moment.title)[: max(0, int(fix.value) - 40)])
-        self.refresh()
-
     # -- exporting -----------------------------------------------------------------------------
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Save clips in", self.folder.text())
@@ -278,7 +246,8 @@ class SharePanel(QWidget):
     def export_checked(self) -> list[RenditionRow]:
         """Queue one rendition per checked target; they run one after another."""
         presets = self.checked_presets()
-        if not presets:
+        accounts = self.post.checked_accounts() if self.posting is not None else []
+        if not presets and not accounts:
             return []
         folder = Path(self.folder.text()).expanduser()
         settings = QSettings()
@@ -286,14 +255,24 @@ class SharePanel(QWidget):
         settings.setValue("share/template", self.template.text())
         settings.setValue("share/targets", presets)
         template = self.template.text() or DEFAULT_TEMPLATE
-        if len(presets) > 1 and "{preset}" not in template:
+        if len(presets) + len(accounts) > 1 and "{preset}" not in template:
             template += " {preset}"  # one file per platform: say which is which
         destination = FolderTemplate(folder, template)
         rows = []
+        text = self.model.edits.post_text()
+        jobs: list[tuple[str, RenditionRow]] = []
         for preset_id in presets:
+            handoff = _handoff(preset_id, self.post.post_text(), self.model.edits.hashtags)
+            jobs.append(
+                (preset_id, RenditionRow(get_preset(preset_id).name, text, handoff=handoff))
+            )
+        for account in accounts:
+            limits = self.post.limits(account)
+            preset_id = limits.preset if limits is not None else account.platform
+            label = f"{PLATFORM_NAMES.get(account.platform, '')} {account.label}"
+            jobs.append((preset_id, RenditionRow(label, text, account_key=account.key)))
+        for preset_id, row in jobs:
             rendition = Rendition(self.model.moment, self.model.edits, preset_id, destination)
-            row = RenditionRow(get_preset(preset_id).name, self.model.edits.post_text(
-                self.model.moment))  # fmt: skip
             self.results_layout.insertWidget(self.results_layout.count() - 1, row)
             self._queue.append((rendition, row))
             self._rows.append(row)
@@ -320,7 +299,7 @@ class SharePanel(QWidget):
             self.cancel_button.setEnabled(self._running is not None)
             return
         rendition, row = self._queue.pop(0)
-        state = self._states.get(rendition.preset, TargetState())
+        state = self.problems.state(rendition.preset)
         row.started()
 
         def work(ctx):  # type: ignore[no-untyped-def]
@@ -337,10 +316,23 @@ class SharePanel(QWidget):
         row.cancel_requested.connect(task.cancel)
         self._running = task
 
-    def _finished(self, row: RenditionRow, result: object) -> None:
+    def _finished(self, row: RenditionRow, result: ExportResult) -> None:
         self._running = None
-        row.finished(result)  # type: ignore[arg-type]
+        row.finished(result)
         self.exported.emit(result)
+        moment_id = self.model.moment.id
+        if row.account_key is not None and self.posting is not None:
+            if moment_id is None:
+                row.failed("The moment is still being kept; post it from My Moments.")
+            else:
+                request = PostRequest(
+                    result.path,
+                    text=self.post.post_text(),
+                    alt_text=self.post.alt_text() or self.post.post_text(),
+                    hashtags=self.model.edits.hashtags,
+                    size=(result.width, result.height),
+                )
+                self.posting.post(row, moment_id, request)
         self._next()
 
     def _failed(self, row: RenditionRow, error: BaseException) -> None:
