@@ -14,10 +14,14 @@ from moments.core.errors import MomentsError
 from moments.core.library import Library
 from moments.core.moment import Moment
 from moments.core.paths import resources_dir
+from moments.share.credentials import AccountStore
+from moments.share.outbox import Outbox
+from moments.share.targets import target_factory
 from moments.ui import messages
 from moments.ui.capture import Capture, CaptureController
 from moments.ui.editor_window import EditorWindow
 from moments.ui.moments_panel import MomentsPanel
+from moments.ui.outbox_service import OutboxService
 
 if TYPE_CHECKING:
     from moments.ui.main_window import MainWindow
@@ -57,6 +61,8 @@ class MomentsFeature(QObject):
         menu.addAction(self.panel_action)
 
         self.controller: CaptureController | None = None
+        self.accounts: AccountStore | None = None
+        self.outbox: OutboxService | None = None
         self._toast_job: Capture | None = None
         self.editors: dict[int, EditorWindow] = {}
         """Open editors by moment id (a capture's editor joins once the moment is stored)."""
@@ -83,7 +89,12 @@ class MomentsFeature(QObject):
         self.controller.thumbnail_ready.connect(self._on_thumbnail)
         self.controller.failed.connect(self._on_failed)
         self.controller.removed.connect(self._on_removed)
-        self.panel = MomentsPanel(self.library, window.tasks)
+        self.accounts = AccountStore(window.dirs.config / "accounts.json")
+        self.outbox = OutboxService(
+            window.tasks, Outbox(self.library, target_factory(self.accounts)), parent=self
+        )
+        self.outbox.start()
+        self.panel = MomentsPanel(self.library, window.tasks, outbox=self.outbox)
         self.panel.play_requested.connect(window.play_moment)
         self.panel.edit_requested.connect(self.edit)
         self.dock.setWidget(self.panel)
@@ -108,6 +119,8 @@ class MomentsFeature(QObject):
                 self._window.tasks,
                 info=info,
                 hint=self._window.subtitle_hint(),
+                accounts=self.accounts,
+                outbox=self.outbox,
             )
             if moment.id is not None:
                 self.editors[moment.id] = editor
@@ -121,6 +134,12 @@ class MomentsFeature(QObject):
         self.panel_action.setChecked(True)
 
     def shutdown(self) -> None:
+        """Before the window closes: editors closed (their edits saved), posts being sent
+        queued again for the next start, the live ring stopped."""
+        for editor in [*self.editors.values(), *self._pending_editors.values()]:
+            editor.close()
+        if self.outbox is not None:
+            self.outbox.stop()
         if self.controller is not None:
             self.controller.shutdown()
 

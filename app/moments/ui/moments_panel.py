@@ -28,6 +28,8 @@ from moments.core.moment import Moment
 from moments.core.source import display_name
 from moments.core.timefmt import format_time
 from moments.ui import desktop
+from moments.ui.moment_posts import MomentPosts
+from moments.ui.outbox_service import OutboxService
 from moments.ui.tasks import TaskContext, TaskRunner
 
 THUMB = QSize(128, 72)
@@ -94,7 +96,14 @@ class MomentsPanel(QWidget):
     """A Moment to open in the editor (double-click or Enter)."""
     changed = Signal()
 
-    def __init__(self, library: Library, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        library: Library,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        outbox: OutboxService | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("momentsPanel")
         self._library = library
@@ -135,7 +144,10 @@ class MomentsPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
         layout.addLayout(buttons)
+        self.posts = MomentPosts(library, tasks, outbox)
+        layout.addWidget(self.posts)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.list.currentItemChanged.connect(lambda *_: self._show_posts())
         self._update_buttons()
         self._filling = False
 
@@ -234,6 +246,10 @@ class MomentsPanel(QWidget):
         menu.addSeparator()
         menu.addAction("Delete", self._delete_selected)
         menu.popup(self.list.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def _show_posts(self) -> None:
+        moment = self._selected()
+        self.posts.show_moment(moment.id if moment is not None else None)
 
     def _edit_selected(self) -> None:
         moment = self._selected()
