@@ -22,6 +22,8 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         folder = home / sub
         folder.mkdir(parents=True)
         monkeypatch.setenv(name, str(folder))
+    # Where exports go by default (~/Videos/Moments): never the real one.
+    monkeypatch.setenv("XDG_VIDEOS_DIR", str(home / "videos"))
     # No sound card in CI; a dummy output keeps libVLC's clock and stderr calm.
     monkeypatch.setenv("MOMENTS_VLC_ARGS", "--aout=adummy")
     return home
