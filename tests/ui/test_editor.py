@@ -239,5 +239,12 @@ def test_quote_the_moment_from_friday(
     )
     (quoted,) = editor.model.edits.captions
     assert quoted.text == spoken[0]
+    # Trimming the first line away takes it off the list; a click adds what it shows.
+    later = cues[0].end + 0.05
+    editor.model.set_trim(later, end)
+    remaining = [c.text for c in cues_between(cues, later, end)]
+    assert [editor.captions.quotes.item(i).text() for i in range(len(remaining))] == remaining
+    assert editor.captions.quotes.count() == len(remaining)
+    editor.model.set_trim(start, end)
     assert quoted.start == pytest.approx(max(0.0, cues[0].start - start), abs=0.01)
     assert quoted.end == pytest.approx(cues[0].end - start, abs=0.01)

@@ -79,6 +79,7 @@ class EditorWindow(QMainWindow):
         self.model = EditorModel(moment, library, tasks, self)
         self.info = info
         self._layer = CaptionLayer()
+        self._quoted: tuple[tuple[float, float], list[str]] | None = None
         self._display = (1920, 1080)
         self._position = moment.start
 
@@ -185,6 +186,8 @@ class EditorWindow(QMainWindow):
         self.title.editingFinished.connect(model.end_merge)
         space = QShortcut(QKeySequence(Qt.Key.Key_Space), self.preview)
         space.activated.connect(self.player.toggle)
+        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        close.activated.connect(self.close)
 
     # -- model → view --------------------------------------------------------------------------
     def _apply(self, edits: MomentEdits) -> None:
@@ -198,6 +201,7 @@ class EditorWindow(QMainWindow):
         self.timeline.set_limit(preset)
         self.player.set_range(start, end)
         self.captions.set_captions(edits.captions, end - start)
+        self._on_quotes()
         if self.hashtags.tags() != list(edits.hashtags):
             self.hashtags.set_tags(list(edits.hashtags))
         self.hashtags.set_limits(preset)
@@ -283,8 +287,12 @@ class EditorWindow(QMainWindow):
             self.captions.select(len(self.model.edits.captions) - 1)
 
     def _on_quotes(self) -> None:
-        start, end = self.model.edits.trim(self.model.moment)
-        lines = self.quotes.lines(start, end)
+        """List the lines spoken during the trimmed clip (again when the trim changes)."""
+        trim = self.model.edits.trim(self.model.moment)
+        lines = self.quotes.lines(*trim)
+        if (trim, lines) == self._quoted:
+            return
+        self._quoted = (trim, lines)
         self.captions.set_quotes(lines, self.quotes.empty_reason())
 
     # -- closing -------------------------------------------------------------------------------
