@@ -75,7 +75,7 @@ def test_three_platforms_in_one_go_with_a_caption_and_reels_at_9_16(
     rows = panel.rows()
     assert len(rows) == 3
     qtbot.waitUntil(lambda: all(row.path is not None for row in rows), timeout=120_000)
-    files = {row.label.text(): row.path for row in rows}
+    files = {row.name: row.path for row in rows}
     x, reels, discord = files["X"], files["Instagram Reels"], files["Discord (10 MiB)"]
     assert x.parent == tmp_path / "clips ✨"
     assert x.name == "coded 50fps 00-00-03.000 x.mp4"

@@ -3,12 +3,12 @@ the file — open it, show it in its folder, copy it or its text, or drag it int
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDrag, QGuiApplication, QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -22,6 +22,7 @@ from moments.media.export import ExportResult
 from moments.media.tools import Progress
 from moments.share.handoff import Handoff
 from moments.ui import desktop
+from moments.ui.flow_layout import FlowLayout
 
 IMAGE_SUFFIXES = (".gif", ".png", ".jpg", ".jpeg", ".webp")
 
@@ -64,23 +65,25 @@ class RenditionRow(QWidget):
         self.post_url: str | None = None
         self._handoff = handoff
         self._post_text = post_text
+        self._name = label
         self._drag_start: QPoint | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        top = QHBoxLayout()
-        self.label = QLabel(label)
+        self.label = QLabel(f"<b>{html.escape(label)}</b>")
         self.label.setObjectName("renditionLabel")
         self.status = QLabel("Waiting…")
         self.status.setObjectName("renditionStatus")
-        top.addWidget(self.label, 1)
-        top.addWidget(self.status)
-        layout.addLayout(top)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label)
+        layout.addWidget(self.status)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setAccessibleName(f"{label} progress")
+        self.bar.setMaximumHeight(8)
         self.bar.setTextVisible(False)
         layout.addWidget(self.bar)
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         self.cancel_button = self._button("Cancel", self.cancel_requested.emit)
         self.open_button = self._button("Open", self._open)
         self.reveal_button = self._button("Show in folder", self._reveal)
@@ -102,13 +105,17 @@ class RenditionRow(QWidget):
             self.retry_button,
         ):
             actions.addWidget(button)
-        actions.addStretch(1)
         layout.addLayout(actions)
         self._set_done(False)
 
+    @property
+    def name(self) -> str:
+        """What the file is for: "X", "Mastodon @alice@mastodon.social"."""
+        return self._name
+
     def _button(self, text: str, slot: object) -> QPushButton:
         button = QPushButton(text)
-        button.setAccessibleName(f"{text} — {self.label.text()}")
+        button.setAccessibleName(f"{text} — {self._name}")
         button.clicked.connect(slot)
         return button
 

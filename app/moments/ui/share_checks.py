@@ -98,7 +98,7 @@ class ShareChecks(QWidget):
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         mark = "⛔" if problem.severity == "error" else "⚠️"
-        label = QLabel(f"{mark} {name}: {problem.message}")
+        label = QLabel(f"{mark} {problem.message}")  # the message names the platform
         label.setWordWrap(True)
         layout.addWidget(label, 1)
         for fix in problem.fixes:

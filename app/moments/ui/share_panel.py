@@ -226,15 +226,19 @@ class SharePanel(QWidget):
             self.export_button.setText("Export and post" if presets else "Post")
         else:
             self.export_button.setText("Export" if count <= 1 else f"Export {count} files")
-        presets = self.checked_presets()
-        self.name_preview.setText(self._name_preview(presets[0] if presets else "original"))
+        self.name_preview.setText(
+            self._name_preview(targets[0] if targets else "original", several=len(targets) > 1)
+        )
 
-    def _name_preview(self, preset_id: str) -> str:
+    def _name_preview(self, preset_id: str, *, several: bool = False) -> str:
         edits, moment = self.model.edits, self.model.moment
         start, _ = edits.trim(moment)
         preset = get_preset(preset_id)
         title = edits.title or Path(display_name(moment.source)).stem
-        name = render_template(self.template.text(), title=title, start=start, preset=preset_id)
+        template = self.template.text() or DEFAULT_TEMPLATE
+        if several and "{preset}" not in template:
+            template += " {preset}"  # as export_checked names them
+        name = render_template(template, title=title, start=start, preset=preset_id)
         return f"→ {name}.{preset.extension}"
 
     # -- exporting -----------------------------------------------------------------------------
