@@ -504,7 +504,7 @@ class Player(QObject):
             self._set_state(PlayerState.STOPPED)
 
     def _on_ended(self, at: float) -> None:
-        if not self._had_stream and self._length <= 0:
+        if not self._had_stream:  # ended before any stream was found: nothing to play
             self._fail(nothing_playable=True)
             return
         self._clock.on_end(at)
