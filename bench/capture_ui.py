@@ -78,7 +78,7 @@ def main(presses: int = 6) -> None:
 
     film = _film(folder)
     coded = make_coded_video(folder / "coded.mp4", fps=50, seconds=40)
-    prefs = Preferences(pause_on_capture=False)
+    prefs = Preferences(pause_on_capture=False, edit_on_capture=False)  # bench.editor has it
     window = MainWindow(AppDirs.from_environment().ensure(), prefs)
     window.resize(960, 640)
     window.show()
