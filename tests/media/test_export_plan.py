@@ -175,3 +175,11 @@ def test_trim_window_from_packet_times() -> None:
     assert (gappy.first, gappy.end) == pytest.approx((0.12, 0.28))
     assert gappy.gap_before == pytest.approx(0.08)
     assert window_from_times([], 1, 2) is None
+
+
+def test_a_gif_stops_reading_the_source_at_the_clip_end() -> None:
+    """palettegen only answers at the end of its input: without an input -t it would wait
+    for the whole rest of the source."""
+    (args,) = plan(request(preset="gif"), media()).passes
+    assert args.index("-t") < args.index("-i")
+    assert float(arg_after(args, "-t")) == pytest.approx(10.0, abs=0.1)

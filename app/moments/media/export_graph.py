@@ -140,6 +140,10 @@ def plan(
     if force_kbps is not None:
         budget = _Budget(force_kbps, budget.audio_kbps, True)
     inputs = [*(hardware.input_args if hardware else ()), "-ss", f"{seek:.6f}"]
+    if preset.kind is OutputKind.GIF:
+        # palettegen gives its palette only at the end of its input: stop reading the
+        # source at the clip's end, not at the file's.
+        inputs += ["-t", f"{cut + step:.6f}"]
     inputs += ["-i", ffmpeg_input(request.source)]
     for overlay in request.overlays:
         inputs += ["-i", ffmpeg_input(str(Overlay(*overlay).png))]
