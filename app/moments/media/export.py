@@ -213,7 +213,14 @@ def _run_watched(
     watcher = threading.Thread(target=watch, daemon=True, name="export-watchdog")
     watcher.start()
     try:
-        run_ffmpeg(args, duration_s=duration, progress=on_progress, cancel=inner, what="the export")
+        run_ffmpeg(
+            args,
+            duration_s=duration,
+            progress=on_progress,
+            cancel=inner,
+            what="the export",
+            background=True,
+        )
     except CancelledError:
         if stalled.is_set():
             raise ClipError("ffmpeg stopped making progress during the export.") from None

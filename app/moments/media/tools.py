@@ -72,10 +72,13 @@ def run_ffmpeg(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     what: str = "ffmpeg",
+    background: bool = False,
 ) -> None:
     """Run ``ffmpeg <args>`` to completion, reporting progress; raise on failure or cancel.
 
     ``args`` must not contain the program name. ``what`` names the job in error messages.
+    ``background``: a long encode runs at a lower CPU priority, so the player and the
+    window it shares the machine with stay smooth (it still gets every idle cycle).
     """
     cmd = [find_tool("ffmpeg"), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"]
     cmd += ["-progress", "pipe:1", *args]
@@ -89,6 +92,7 @@ def run_ffmpeg(
             text=True,
             encoding="utf-8",
             errors="replace",
+            preexec_fn=_lower_priority if background and os.name == "posix" else None,
         )
     except OSError as exc:
         raise ClipError(f"Could not start ffmpeg for {what}: {exc.strerror or exc}.") from exc
@@ -151,6 +155,14 @@ def _last_meaningful(lines: list[str]) -> str:
         if text and not text.startswith("Conversion failed"):
             return text[:200]
     return ""
+
+
+BACKGROUND_NICE = 10
+
+
+def _lower_priority() -> None:
+    """In the child, before ffmpeg starts: be nicer than the GUI and libVLC."""
+    os.nice(BACKGROUND_NICE)
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:

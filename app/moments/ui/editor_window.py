@@ -49,6 +49,9 @@ from moments.ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 SHARE_TAB = 3
+PREVIEW_BOX = QSize(960, 540)
+"""libVLC renders the preview at most this big: about the widget's size on screen (larger
+frames only cost copying and scaling at every frame)."""
 FILMSTRIP_FALLBACK_MS = 2000
 """Start the filmstrip by then even when the preview shows nothing (audio-only, broken)."""
 
@@ -84,7 +87,7 @@ class EditorWindow(QMainWindow):
         self._position = moment.start
 
         self.preview = PreviewView()
-        self.player = PreviewPlayer(self, box=QSize(1280, 720))
+        self.player = PreviewPlayer(self, box=PREVIEW_BOX)
         self.title = QLineEdit(self.model.edits.title or moment.title)
         self.title.setAccessibleName("Title")
         self.platform = QComboBox()

@@ -95,9 +95,10 @@ class FrameSink(QObject):
             if self._latest < 0:
                 return None
             w, h = self._size
-            data = bytes(self._buffers[self._latest])
-        image = QImage(data, w, h, self._pitch, QImage.Format.Format_RGB32)
-        return image.copy()  # detach from ``data``
+            view = QImage(
+                self._buffers[self._latest], w, h, self._pitch, QImage.Format.Format_RGB32
+            )
+            return view.copy()  # one copy, made while libVLC cannot write into the buffer
 
     # -- libVLC threads ------------------------------------------------------------------------
     def _format(self, _opaque, chroma, width, height, pitches, lines) -> int:  # type: ignore[no-untyped-def]

@@ -80,6 +80,8 @@ class PreviewView(QWidget):
         self._output = (1920, 1080)
         self._overlay: QImage | None = None
         self._captions: tuple[Caption, ...] = ()
+        self._scaled: QImage | None = None
+        self._scaled_key: tuple[int, int, int] | None = None
         self._selected = -1
         self._guides = True
         self._drag: tuple[str, int, QPointF, tuple[float, float]] | None = None
@@ -133,12 +135,29 @@ class PreviewView(QWidget):
                 painter.drawImage(geometry.picture, self._frame)
         if not fit and geometry.output != geometry.picture:
             self._dim_outside(painter, geometry)
-        if self._overlay is not None and not self._overlay.isNull():
-            painter.drawImage(geometry.output, self._overlay)
+        overlay = self._scaled_overlay(geometry.output)
+        if overlay is not None:
+            painter.drawImage(geometry.output.toAlignedRect().topLeft(), overlay)
         if self._guides:
             self._paint_guides(painter, geometry.output)
         self._paint_selection(painter, geometry.output)
         painter.end()
+
+    def _scaled_overlay(self, out: QRectF) -> QImage | None:
+        """The captions at the window's size on screen, scaled once (not at every frame)."""
+        overlay = self._overlay
+        if overlay is None or overlay.isNull():
+            return None
+        size = out.toAlignedRect().size()
+        key = (overlay.cacheKey(), size.width(), size.height())
+        if self._scaled_key != key:
+            self._scaled_key = key
+            self._scaled = overlay.scaled(
+                size,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        return self._scaled
 
     def _paint_fit(self, painter: QPainter, out: QRectF) -> None:
         frame = self._frame
