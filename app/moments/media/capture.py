@@ -10,7 +10,7 @@ it. One exception: ffmpeg 5.1 cannot write a rotation into Matroska, so a rotate
 indexed containers (MP4, MKV, WebM) it is the keyframe at or before ``T``, the same one
 ``ffprobe -skip_frame nokey`` lists, measured on frame-coded files. MPEG-TS has no index: its
 seek lands near ``T`` and the copy starts at the next keyframe, which can come *after* ``T``.
-So every clip is probed once written, and when it starts after the range it is cut again
+So every clip is read back once written (``probe_clip``), and when it starts after the range it is cut again
 from earlier. The copy runs ``PAD_AFTER_S`` past the range end, so the frames before the
 end that reference later ones (B-frames) still decode for a frame-exact trim.
 
@@ -43,6 +43,7 @@ from moments.core.cancel import CancelToken
 from moments.core.errors import ClipError, MediaError, MomentsError
 from moments.core.moment import SourceRange
 from moments.core.source import display_name, ffmpeg_input, is_url
+from moments.media.matroska_read import NotPlain, ffprobe_like
 from moments.media.probe import MediaInfo, probe
 from moments.media.tools import Progress, ProgressCallback, find_tool, run_ffmpeg, run_tool
 
@@ -188,7 +189,15 @@ def save_thumbnail(
 
 
 def probe_clip(path: Path) -> ClipProbe | None:
-    """Read a written clip back; None when it holds no picture or sound."""
+    """Read a written clip back; None when it holds no picture or sound.
+
+    A plain Matroska clip is read in-process (``matroska_read``: about 1 ms instead of an
+    ffprobe start); anything else, or anything that reader cannot answer for, by ffprobe.
+    """
+    try:
+        return _parse_clip_probe(ffprobe_like(path))
+    except (NotPlain, OSError) as exc:
+        log.debug("%s read back by ffprobe: %s", path.name, exc)
     entries = "format=start_time:stream=index,codec_type:stream_disposition=attached_pic"
     entries += ":packet=stream_index,pts_time,duration_time"
     args = [find_tool("ffprobe"), "-v", "error", "-of", "json", "-show_entries", entries]
