@@ -10,9 +10,10 @@ it. One exception: ffmpeg 5.1 cannot write a rotation into Matroska, so a rotate
 indexed containers (MP4, MKV, WebM) it is the keyframe at or before ``T``, the same one
 ``ffprobe -skip_frame nokey`` lists, measured on frame-coded files. MPEG-TS has no index: its
 seek lands near ``T`` and the copy starts at the next keyframe, which can come *after* ``T``.
-So every clip is read back once written (``probe_clip``), and when it starts after the range it is cut again
-from earlier. The copy runs ``PAD_AFTER_S`` past the range end, so the frames before the
-end that reference later ones (B-frames) still decode for a frame-exact trim.
+So every clip is read back once written (``probe_clip``), and when it starts after the
+range it is cut again from earlier. The copy runs ``PAD_AFTER_S`` past the range end, so
+the frames before the end that reference later ones (B-frames) still decode for a
+frame-exact trim.
 
 **Timestamps.** The cut runs with ``-copyts -start_at_zero``: a packet at source time ``t``
 (its pts minus the source's start time: what ``ffmpeg -ss`` and the player count) keeps
