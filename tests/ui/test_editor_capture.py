@@ -27,11 +27,12 @@ def test_the_press_opens_the_editor_which_saves_under_the_moment(
     (editor,) = window.moments._pending_editors.values()
     opened = time.monotonic() - pressed
     assert editor.isVisible() and opened < 1.0
+    assert job.task is None  # the cut waits for the preview's first picture (two cores)
     start = job.moment.start
-    qtbot.waitUntil(
-        lambda: (frame_code(editor.preview.frame()) or -1) >= coded_video.frame_at(start) - 1,
-        timeout=10_000,
-    )
+    with qtbot.waitSignal(editor.first_frame_shown, timeout=10_000):
+        pass
+    assert (frame_code(editor.preview.frame()) or -1) >= coded_video.frame_at(start) - 1
+    assert job.task is not None
     editor.model.set_hashtags(["#fast"])  # before the moment is stored
     qtbot.waitUntil(lambda: job.stored is not None, timeout=30_000)
     assert editor.model.moment.id == job.stored.id

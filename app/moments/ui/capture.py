@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,18 @@ class Capture:
     stored: Moment | None = None
     thumbnail: QImage | None = field(default=None, repr=False)
     undone: bool = False
+    _start: Callable[[], None] | None = field(default=None, repr=False)
+    _held: bool = field(default=False, repr=False)
+
+    def hold(self) -> None:
+        """Keep the cut from starting until ``release()`` (only while ``pressed`` is handled)."""
+        self._held = True
+
+    def release(self) -> None:
+        """Start the cut now if it is held; later calls do nothing."""
+        start, self._start = self._start, None
+        if start is not None:
+            start()
 
 
 class CaptureController(QObject):
@@ -117,13 +130,21 @@ class CaptureController(QObject):
             moment = Moment.new(location, ranges, press_t)
             window = None
         job = Capture(moment)
-        job.task = self._tasks.run(
-            lambda ctx: self._save(ctx, moment, recorder, window),
-            name="capture",
-            on_success=lambda result: self._on_saved(job, result),
-            on_error=lambda error: self._on_failed(job, error),
-        )
-        self.pressed.emit(job)
+
+        def start() -> None:
+            if job.undone:
+                return
+            job.task = self._tasks.run(
+                lambda ctx: self._save(ctx, moment, recorder, window),
+                name="capture",
+                on_success=lambda result: self._on_saved(job, result),
+                on_error=lambda error: self._on_failed(job, error),
+            )
+
+        job._start = start
+        self.pressed.emit(job)  # a listener may hold the cut (the editor's first frame)
+        if not job._held:
+            job.release()
         return job
 
     def undo(self, job: Capture) -> None:
@@ -131,6 +152,7 @@ class CaptureController(QObject):
         job.undone = True
         stored = job.stored
         if stored is None:
+            job._start = None  # held: it never starts
             if job.task is not None:
                 job.task.cancel()  # still running: it will store nothing
             return

@@ -59,6 +59,8 @@ FILMSTRIP_FALLBACK_MS = 2000
 class EditorWindow(QMainWindow):
     closed = Signal(object)
     """The Moment as last edited."""
+    first_frame_shown = Signal()
+    """The preview's first picture is on screen (once)."""
 
     def __init__(
         self,
@@ -88,6 +90,8 @@ class EditorWindow(QMainWindow):
 
         self.preview = PreviewView()
         self.player = PreviewPlayer(self, box=PREVIEW_BOX)
+        if info is not None:  # libVLC starts decoding while the widgets are built
+            self._load_player(info)
         self.title = QLineEdit(self.model.edits.title or moment.title)
         self.title.setAccessibleName("Title")
         self.platform = QComboBox()
@@ -122,7 +126,10 @@ class EditorWindow(QMainWindow):
         self._build_layout()
         self._connect()
         self._apply(self.model.edits)
-        self._start_preview()
+        if info is not None:
+            self._apply_info(info)
+        else:
+            self._probe_then_preview()
         self.quotes.find(moment, hint)
         QTimer.singleShot(FILMSTRIP_FALLBACK_MS, self.timeline.load_thumbnails)
 
@@ -229,34 +236,45 @@ class EditorWindow(QMainWindow):
         self.preview.set_overlay(overlay, edits.captions)
 
     # -- preview -------------------------------------------------------------------------------
-    def _start_preview(self) -> None:
-        location, offset = self.model.moment.pictures()
-        if self.info is not None:
-            self._open_preview(self.info, location, offset)
-            return
+    def _probe_then_preview(self) -> None:
+        location, _ = self.model.moment.pictures()
+
+        def preview(info: MediaInfo) -> None:
+            self._load_player(info)
+            self._apply_info(info)
+
         self.tasks.run(
             lambda _ctx: probe(location),
             name="probe for the editor",
             context=self,
-            on_success=lambda info: self._open_preview(info, location, offset),
+            on_success=preview,
         )
 
-    def _open_preview(self, info: MediaInfo, location: str, offset: float) -> None:
-        self.info = info
+    def _load_player(self, info: MediaInfo) -> None:
+        location, offset = self.model.moment.pictures()
         video = info.primary_video
         if video is not None:
             self._display = video.display_size
+        start, end = self.model.edits.trim(self.model.moment)
+        self.player.load(location, offset=offset, start=start, end=end, display_size=self._display)
+
+    def _apply_info(self, info: MediaInfo) -> None:
+        """The source's facts reach the widgets: display shape, frame step, title tags."""
+        self.info = info
+        video = info.primary_video
+        if video is not None:
             self.share.set_source_facts(video.display_size, video.fps or 30.0)
         self.timeline.set_frame_duration(info.frame_duration)
         if info.title:
             self.hashtags.suggest_from_title(info.title)
-        start, end = self.model.edits.trim(self.model.moment)
-        self.player.load(location, offset=offset, start=start, end=end, display_size=self._display)
         self._refresh_preview()
 
     def _on_frame(self, image: QImage) -> None:
+        first = self.preview.frame() is None
         self.preview.set_frame(image)
-        self.timeline.load_thumbnails()  # once: after the first picture
+        if first:
+            self.first_frame_shown.emit()
+            self.timeline.load_thumbnails()  # after the first picture: no race for the decoder
 
     def _on_position(self, seconds: float) -> None:
         self._position = seconds

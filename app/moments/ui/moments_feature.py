@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QDockWidget
 
@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 THUMBNAIL_AFTER_EDITOR_MS = 1200
 """The editor opening at the press decodes its first frame before the thumbnail is made."""
+CUT_AFTER_EDITOR_MAX_MS = 600
+"""The cut waits for the editor's first preview frame (two decoders on two cores slow the
+first picture by ~100 ms), but never longer than this."""
 
 
 class MomentsFeature(QObject):
@@ -153,7 +156,12 @@ class MomentsFeature(QObject):
         if self._window.prefs.edit_on_capture and not job.moment.is_live:
             if self._window.isFullScreen():
                 self._window.set_fullscreen(False)
-            self._pending_editors[id(job)] = self.edit(job.moment)
+            editor = self.edit(job.moment)
+            self._pending_editors[id(job)] = editor
+            job.hold()
+            editor.first_frame_shown.connect(lambda: job.release())
+            editor.closed.connect(lambda _edited: job.release())
+            QTimer.singleShot(CUT_AFTER_EDITOR_MAX_MS, self, lambda: job.release())
         self._window.toast.show_message(
             f"Keeping “{job.moment.title}”…",
             button="Undo",
