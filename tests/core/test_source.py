@@ -2,7 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from moments.core.source import display_name, ffmpeg_input, is_url, looks_live, normalize_location
+from moments.core.source import (
+    display_name,
+    ffmpeg_input,
+    is_unicast_push,
+    is_url,
+    looks_live,
+    normalize_location,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,3 +41,19 @@ def test_normalize_and_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_ffmpeg_input_never_reads_as_an_option(tmp_path: Path) -> None:
     assert not ffmpeg_input(str(tmp_path / "-v.mp4")).startswith("-")
     assert ffmpeg_input("https://h/x.mp4") == "https://h/x.mp4"
+
+
+@pytest.mark.parametrize(
+    ("location", "for_ffmpeg", "unicast"),
+    [
+        ("udp://@:5004", "udp://0.0.0.0:5004", True),
+        ("udp://@127.0.0.1:5004", "udp://127.0.0.1:5004", True),
+        ("rtp://@:5004?ttl=1", "rtp://0.0.0.0:5004?ttl=1", True),
+        ("udp://@239.0.0.1:1234", "udp://239.0.0.1:1234", False),
+        ("udp://[ff02::1]:1234", "udp://[ff02::1]:1234", False),
+        ("https://example.org/live.m3u8", "https://example.org/live.m3u8", False),
+    ],
+)
+def test_vlc_listen_urls_read_as_ffmpeg_reads_them(location, for_ffmpeg, unicast):
+    assert ffmpeg_input(location) == for_ffmpeg
+    assert is_unicast_push(location) is unicast

@@ -265,3 +265,32 @@ def test_live_stream_moment_is_cut_from_the_ring(qtbot: QtBot, window: MainWindo
     window.open(str(tmp_path / "live.mp4"))  # leaving the stream removes the ring
     folder = recorder.folder
     qtbot.waitUntil(lambda: folder is not None and not folder.exists(), timeout=10_000)
+
+
+def test_unicast_udp_plays_through_the_ring_and_keeps_moments(
+    qtbot: QtBot, window: MainWindow, tmp_path
+):
+    """``udp://@:PORT`` (VLC's "listen"): a unicast stream reaches one socket only, so the
+    ring receives it and relays it to the player; what is on screen is what is kept."""
+    from tests.support.framecode import make_coded_video
+    from tests.support.live import UdpSender
+
+    video = make_coded_video(tmp_path / "sent.mp4", fps=25, seconds=60, size=(320, 180), gop=25)
+    quick(window)
+    sender = UdpSender(video.path)
+    url = f"udp://@:{sender.port}"
+    window.open(url)
+    recorder = window.moments.controller.recorder
+    assert recorder is not None and recorder.relay_url is not None
+    with sender:
+        wait_state(qtbot, window, PlayerState.PLAYING, timeout=20_000)
+        qtbot.waitUntil(lambda: len(recorder.segments()) >= 3, timeout=20_000)
+        qtbot.waitUntil(lambda: screen_code(window) is not None, timeout=10_000)
+        qtbot.wait(2000)
+        shown = screen_code(window)
+        job = press_and_wait(qtbot, window, window.moments.press)
+    assert window.player.location() == url and window.windowTitle().startswith("@:")
+    moment = job.stored
+    assert moment.is_live and moment.source == url
+    codes = [c for c in decode_file(Path(moment.raw_clip)) if c is not None]
+    assert shown is not None and codes[0] <= shown <= codes[-1], (codes[0], shown, codes[-1])

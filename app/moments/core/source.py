@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 NETWORK_SCHEMES = frozenset({"http", "https", "rtsp", "rtsps", "rtp", "udp", "rtmp", "srt", "mms"})
 LIVE_SCHEMES = frozenset({"rtsp", "rtsps", "rtp", "udp", "rtmp", "srt", "mms"})
+PUSH_SCHEMES = frozenset({"udp", "rtp"})
+"""Streams sent *to* this machine: whoever binds the port receives them."""
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
 
@@ -54,8 +57,33 @@ def display_name(location: str) -> str:
 
 
 def ffmpeg_input(location: str) -> str:
-    """How to name ``location`` on an ffmpeg command line so that no path reads as an option."""
+    """How to name ``location`` on an ffmpeg command line so that no path reads as an option.
+
+    VLC's way to say "listen" on UDP/RTP (``udp://@:1234``, ``udp://@239.0.0.1:1234``) is
+    written as ffmpeg reads it (``udp://0.0.0.0:1234``, ``udp://239.0.0.1:1234``).
+    """
+    if scheme(location) in PUSH_SCHEMES:
+        head, rest = location.split("://", 1)
+        if rest.startswith("@"):
+            rest = rest[1:]
+            return f"{head}://{'0.0.0.0' if rest.startswith(':') else ''}{rest}"
+        return location
     if is_url(location):
         return location
     path = str(Path(location).resolve())
     return path if not path.startswith("-") else f"file:{path}"
+
+
+def is_unicast_push(location: str) -> bool:
+    """A UDP/RTP stream sent to one address of this machine (not multicast).
+
+    Only one socket receives each datagram of such a stream, so the player and the live
+    ring cannot both listen to it: the ring receives it and relays it to the player.
+    """
+    if scheme(location) not in PUSH_SCHEMES:
+        return False
+    host = urlparse(ffmpeg_input(location)).hostname or "0.0.0.0"
+    try:
+        return not ipaddress.ip_address(host).is_multicast
+    except ValueError:  # a host name: resolved later, treated as unicast
+        return True

@@ -24,6 +24,11 @@ takes a wall window ``[press - before, press + after]`` in ``time.monotonic()`` 
 that latency, and keeps the complete segments overlapping it (keyframe-padded by nature;
 the segment being written is left out until ffmpeg closes it, so ``cut`` waits for it).
 
+**Unicast UDP/RTP** reaches only one socket, so the player and the ring cannot both listen:
+with ``relay_port`` the ring's ffmpeg also sends what it receives, unchanged, to
+``127.0.0.1:relay_port`` and the player plays ``relay_url``. Multicast and pulled streams
+(HTTP, HLS, RTSP) are read by both independently.
+
 A live Moment keeps ``RingCut.range`` (ring time) as its range, ``raw_offset`` from the cut,
 and ``ring_time(press - latency)`` as its press time. Disk use stays at about ``window`` plus
 two segments of the stream. Ring time is MPEG-TS pts: it wraps after 26.5 hours.
@@ -38,6 +43,7 @@ import logging
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -128,8 +134,11 @@ class RingRecorder:
         read_timeout: float = 5.0,
         backoff: Sequence[float] = BACKOFF_S,
         parent: Path | None = None,
+        relay_port: int | None = None,
     ) -> None:
         self.url = url
+        self.relay_port = relay_port
+        """With a port, what is recorded is also sent on to ``relay_url`` (see ``relay_url``)."""
         self.window = window
         self.segment = segment
         self.read_timeout = read_timeout
@@ -191,6 +200,15 @@ class RingRecorder:
         self.close()
 
     # --- what the ring holds -------------------------------------------------------------------
+
+    @property
+    def relay_url(self) -> str | None:
+        """Where a player listens for the relayed stream (VLC's syntax), or None.
+
+        A unicast UDP/RTP stream reaches only one socket: the ring receives it and sends each
+        packet on, unchanged, as MPEG-TS to ``127.0.0.1:relay_port``.
+        """
+        return None if self.relay_port is None else f"udp://@127.0.0.1:{self.relay_port}"
 
     @property
     def runs(self) -> int:
@@ -412,7 +430,11 @@ class RingRecorder:
         cmd += ["-segment_format_options", f"mpegts_copyts=1:output_ts_offset={run.offset:.6f}"]
         cmd += ["-segment_list", "pipe:1", "-segment_list_type", "csv"]
         cmd += ["-segment_start_number", str(run.first_index)]
-        return [*cmd, ffmpeg_input(str(self.folder / "seg%08d.ts"))]
+        cmd.append(ffmpeg_input(str(self.folder / "seg%08d.ts")))
+        if self.relay_port is not None:
+            cmd += ["-map", "0:V?", "-map", "0:a?", "-c", "copy", "-f", "mpegts"]
+            cmd.append(f"udp://127.0.0.1:{self.relay_port}?pkt_size=1316")
+        return cmd
 
     def _on_line(self, run: _Run, line: str, arrived: float) -> bool:
         """A segment is complete: record it and its clock sample, then prune the ring."""
@@ -448,6 +470,13 @@ class RingRecorder:
 
 
 _OPEN: weakref.WeakSet[RingRecorder] = weakref.WeakSet()
+
+
+def free_udp_port() -> int:
+    """A UDP port on 127.0.0.1 that nothing listens on now (for a relay)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @atexit.register

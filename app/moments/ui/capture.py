@@ -22,11 +22,11 @@ from moments.core.errors import CancelledError, MediaError, MomentsError
 from moments.core.library import Library
 from moments.core.moment import Moment, SourceRange
 from moments.core.settings import Preferences
-from moments.core.source import display_name, is_url, looks_live
+from moments.core.source import display_name, is_unicast_push, is_url, looks_live
 from moments.core.timeline import ViewedSpanRing
 from moments.media.capture import capture, save_thumbnail
 from moments.media.probe import MediaInfo, probe
-from moments.media.ring import RingRecorder
+from moments.media.ring import RingRecorder, free_udp_port
 from moments.ui import messages
 from moments.ui.player import Player
 from moments.ui.tasks import Task, TaskContext, TaskRunner
@@ -272,20 +272,39 @@ class CaptureController(QObject):
         if location is not None and self._recorder is None:
             self.spans.on_position(location, seconds)
 
+    def play_through(self, location: str) -> str | None:
+        """Before the player opens ``location``: the URL it should play instead, or None.
+
+        A unicast UDP/RTP stream reaches one socket only; its ring starts now, receives it
+        and relays it to the player (``RingRecorder.relay_url``).
+        """
+        if not is_unicast_push(location):
+            return None
+        self._stop_recorder()
+        recorder = self._start_recorder(location, relay_port=free_udp_port())
+        return recorder.relay_url if recorder is not None else None
+
     def _on_media_changed(self, location: str) -> None:
         self.spans.close()
-        self._stop_recorder()
         if not looks_live(location) and location not in self._infos:
             self._probe_source(location)
+        current = self._recorder
+        if current is not None and current.url == location and current.relay_port is not None:
+            return  # started by play_through for this stream
+        self._stop_recorder()
         if looks_live(location):
-            recorder = RingRecorder(location, window=self._prefs.live_window_s)
-            try:
-                recorder.start()
-            except MomentsError as exc:
-                messages.warning(f"Moments cannot be kept from this stream: {exc}")
-                return
-            self._recorder = recorder
-            log.info("recording the live ring of %s", location)
+            self._start_recorder(location)
+
+    def _start_recorder(self, location: str, relay_port: int | None = None) -> RingRecorder | None:
+        recorder = RingRecorder(location, window=self._prefs.live_window_s, relay_port=relay_port)
+        try:
+            recorder.start()
+        except MomentsError as exc:
+            messages.warning(f"Moments cannot be kept from this stream: {exc}")
+            return None
+        self._recorder = recorder
+        log.info("recording the live ring of %s%s", location, " (relayed)" * bool(relay_port))
+        return recorder
 
     def _stop_recorder(self) -> None:
         recorder, self._recorder = self._recorder, None

@@ -121,7 +121,9 @@ class MainWindow(QMainWindow):
         if start_at is None and self.prefs.resume_playback:
             point = self.history.resume_point(location)
         start = start_at if start_at is not None else (point.position if point else 0.0)
-        self.player.open(location, start_at=start)
+        controller = self.moments.controller
+        via = controller.play_through(location) if controller is not None else None
+        self.player.open(location, start_at=start, via=via)
         current = self.player.location()
         if current is None:
             return

@@ -224,8 +224,14 @@ class Player(QObject):
         elif sys.platform == "darwin":
             self._mp.set_nsobject(win_id)
 
-    def open(self, location: str, *, start_at: float = 0.0, play: bool = True) -> None:
-        """Open a file path or URL and (by default) start playing, optionally from ``start_at``."""
+    def open(
+        self, location: str, *, start_at: float = 0.0, play: bool = True, via: str | None = None
+    ) -> None:
+        """Open a file path or URL and (by default) start playing, optionally from ``start_at``.
+
+        With ``via`` (a URL), libVLC plays that instead while ``location`` stays what the
+        player reports: a live ring's relay of a stream only it can receive.
+        """
         if self.released:
             return
         location = normalize_location(location)
@@ -237,7 +243,8 @@ class Player(QObject):
                 self._set_state(PlayerState.ERROR)
                 self.error.emit(f"“{display_name(location)}” {what}.")
                 return
-        media = self._instance.media_new(location) if is_url(location) else None
+        mrl = via or location
+        media = self._instance.media_new(mrl) if is_url(mrl) else None
         if media is None:
             media = self._instance.media_new_path(location)
         if start_at > 0:
