@@ -98,6 +98,21 @@ def test_preview_plays_the_moment_and_loops(
     assert frame_code(editor.preview.frame()) <= coded_video.frame_at(6.1)
 
 
+def test_the_share_tab_is_built_after_the_first_frame_or_when_chosen(
+    qtbot: QtBot, open_editor: EditorFactory, library: Library, coded_video: CodedVideo
+) -> None:
+    moment = stored(library, coded_video, 5.0, 15.0)
+    editor = open_editor(moment)
+    assert editor._share is None  # opening does not wait for it
+    wait_preview(qtbot, editor, lambda c: c >= 0)
+    qtbot.waitUntil(lambda: editor._share is not None, timeout=3000)
+    assert editor.tabs.indexOf(editor.share) == editor.tabs.count() - 1
+
+    again = open_editor(moment)
+    again.tabs.setCurrentIndex(again.tabs.count() - 1)  # chosen before the first frame
+    assert again._share is not None and again.tabs.currentWidget() is again.share
+
+
 def test_trim_by_drag_keys_and_typing_with_undo(
     qtbot: QtBot, open_editor: EditorFactory, library: Library, coded_video: CodedVideo
 ) -> None:

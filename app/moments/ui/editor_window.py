@@ -54,6 +54,8 @@ PREVIEW_BOX = QSize(960, 540)
 frames only cost copying and scaling at every frame)."""
 FILMSTRIP_FALLBACK_MS = 2000
 """Start the filmstrip by then even when the preview shows nothing (audio-only, broken)."""
+SHARE_PANEL_AFTER_MS = 300
+"""The Share tab is built this long after the preview's first frame (or when chosen)."""
 
 
 class EditorWindow(QMainWindow):
@@ -120,8 +122,14 @@ class EditorWindow(QMainWindow):
         self.tabs.addTab(self.captions, "Captions")
         self.tabs.addTab(self._hashtag_page(), "Hashtags")
         self.tabs.addTab(self.framing, "Framing")
-        self.share = SharePanel(self.model, tasks, accounts=accounts, outbox=outbox)
-        self.tabs.addTab(self.share, "Share")
+        self._share: SharePanel | None = None
+        self._share_args = (accounts, outbox)
+        self._source_facts: tuple[tuple[int, int], float] | None = None
+        self._share_page = QWidget()  # stands in for the panel until it is built
+        self.tabs.addTab(self._share_page, "Share")
+        self.tabs.currentChanged.connect(
+            lambda i: self.share if self.tabs.widget(i) is self._share_page else None
+        )
         self.quotes = QuoteFinder(tasks, self)
         self._build_layout()
         self._connect()
@@ -132,6 +140,24 @@ class EditorWindow(QMainWindow):
             self._probe_then_preview()
         self.quotes.find(moment, hint)
         QTimer.singleShot(FILMSTRIP_FALLBACK_MS, self.timeline.load_thumbnails)
+
+    @property
+    def share(self) -> SharePanel:
+        """The Share tab's panel, built when first needed (shortly after the first frame, or
+        when its tab is chosen): opening the editor at the press does not wait for it."""
+        if self._share is None:
+            accounts, outbox = self._share_args
+            self._share = SharePanel(self.model, self.tasks, accounts=accounts, outbox=outbox)
+            if self._source_facts is not None:
+                self._share.set_source_facts(*self._source_facts)
+            index, current = self.tabs.indexOf(self._share_page), self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, self._share, "Share")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            self._share_page.deleteLater()
+        return self._share
 
     # -- layout --------------------------------------------------------------------------------
     def _hashtag_page(self) -> QWidget:
@@ -263,7 +289,9 @@ class EditorWindow(QMainWindow):
         self.info = info
         video = info.primary_video
         if video is not None:
-            self.share.set_source_facts(video.display_size, video.fps or 30.0)
+            self._source_facts = (video.display_size, video.fps or 30.0)
+            if self._share is not None:
+                self._share.set_source_facts(*self._source_facts)
         self.timeline.set_frame_duration(info.frame_duration)
         if info.title:
             self.hashtags.suggest_from_title(info.title)
@@ -275,6 +303,7 @@ class EditorWindow(QMainWindow):
         if first:
             self.first_frame_shown.emit()
             self.timeline.load_thumbnails()  # after the first picture: no race for the decoder
+            QTimer.singleShot(SHARE_PANEL_AFTER_MS, self, lambda: self.share)
 
     def _on_position(self, seconds: float) -> None:
         self._position = seconds
@@ -320,7 +349,8 @@ class EditorWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.model.save_now()
         self.timeline.cancel()
-        self.share.cancel_all()
+        if self._share is not None:
+            self._share.cancel_all()
         self.player.release()
         self.closed.emit(self.model.moment)
         super().closeEvent(event)

@@ -110,8 +110,10 @@ class MomentsFeature(QObject):
     def press(self) -> Capture | None:
         return self.controller.press() if self.controller is not None else None
 
-    def edit(self, moment: Moment) -> EditorWindow:
-        """Open (or raise) the editor on ``moment``."""
+    def edit(self, moment: Moment, *, show_later: bool = False) -> EditorWindow:
+        """Open (or raise) the editor on ``moment``; with ``show_later``, it is shown on the
+        next turn of the event loop (the press stays short: building and first painting the
+        window do not add up to one long freeze)."""
         if moment.id is not None and moment.id in self.editors:
             editor = self.editors[moment.id]
         else:
@@ -128,9 +130,10 @@ class MomentsFeature(QObject):
             if moment.id is not None:
                 self.editors[moment.id] = editor
             editor.closed.connect(lambda edited, e=editor: self._on_editor_closed(e, edited))
-        editor.show()
-        editor.raise_()
-        editor.activateWindow()
+        if show_later:
+            QTimer.singleShot(0, editor, lambda: _bring_up(editor))
+        else:
+            _bring_up(editor)
         return editor
 
     def show_panel(self) -> None:
@@ -156,7 +159,7 @@ class MomentsFeature(QObject):
         if self._window.prefs.edit_on_capture and not job.moment.is_live:
             if self._window.isFullScreen():
                 self._window.set_fullscreen(False)
-            editor = self.edit(job.moment)
+            editor = self.edit(job.moment, show_later=True)
             self._pending_editors[id(job)] = editor
             job.hold()
             editor.first_frame_shown.connect(lambda: job.release())
@@ -244,3 +247,9 @@ def open_library(window: MainWindow) -> Library | None:
         log.error("library unavailable: %s", exc)
         messages.error(str(exc), exc.details)
         return None
+
+
+def _bring_up(editor: EditorWindow) -> None:
+    editor.show()
+    editor.raise_()
+    editor.activateWindow()
