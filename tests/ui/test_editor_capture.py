@@ -29,8 +29,7 @@ def test_the_press_opens_the_editor_which_saves_under_the_moment(
     qtbot.waitUntil(editor.isVisible, timeout=1000)  # shown on the next turn of the loop
     assert time.monotonic() - pressed < 1.0
     start = job.moment.start
-    with qtbot.waitSignal(editor.first_frame_shown, timeout=10_000):
-        pass
+    qtbot.waitUntil(lambda: editor.preview.frame() is not None, timeout=10_000)
     assert (frame_code(editor.preview.frame()) or -1) >= coded_video.frame_at(start) - 1
     assert job.task is not None
     editor.model.set_hashtags(["#fast"])  # before the moment is stored
