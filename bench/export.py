@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -87,6 +88,11 @@ def _bare(source: Path, caption: Path, out: Path, *, output_seek: bool) -> None:
 
 
 def main() -> None:
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        from PySide6.QtWidgets import QApplication
+
+        # before the caption is rendered, or that makes a widget-less QGuiApplication
+        QApplication.instance() or QApplication([])
     folder = scratch("export")
     print(f"  sources and outputs in {folder}", flush=True)
     source = _source_1080p(folder)
@@ -170,8 +176,6 @@ def main() -> None:
 
 def _gui_stall(source: Path, folder: Path) -> None:
     """Export from the share panel in a real editor window while a 2 ms timer ticks."""
-    import os
-
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
