@@ -150,7 +150,10 @@ def test_library_survives_a_restart_and_my_moments_actions(
     panel.play_button.click()
     wait_state(qtbot, window, PlayerState.PLAYING)
     assert window.player.location() == kept.raw_clip
-    wait_code(qtbot, window, lambda c: abs(c - video.frame_at(kept.start)) <= 25)
+    # libVLC shows the clip with its own timestamps (source times): it starts at the moment's
+    # first frame, not at the keyframe before it that the clip begins with.
+    first = wait_code(qtbot, window, lambda c: True)
+    assert video.frame_at(kept.start) - 1 <= first <= video.frame_at(kept.start) + 12
 
     files = [Path(kept.raw_clip), Path(kept.thumbnail)]
     window.open(str(coded_video.path))  # the clip is not in use while it is deleted
@@ -294,3 +297,27 @@ def test_unicast_udp_plays_through_the_ring_and_keeps_moments(
     assert moment.is_live and moment.source == url
     codes = [c for c in decode_file(Path(moment.raw_clip)) if c is not None]
     assert shown is not None and codes[0] <= shown <= codes[-1], (codes[0], shown, codes[-1])
+
+
+def test_a_kept_clip_plays_from_the_moments_first_frame_when_the_source_is_gone(
+    qtbot: QtBot, window: MainWindow, tmp_path
+):
+    """A keyframe every 10 s: the raw clip starts up to 10 s before the moment, and libVLC
+    counts the clip's own timestamps (source times), so playing it must not start there."""
+    from moments.core.moment import Moment, SourceRange
+    from moments.media.capture import capture
+    from tests.support.framecode import make_coded_video
+
+    video = make_coded_video(tmp_path / "long gop.mp4", fps=25, seconds=30, size=(320, 180),
+                             gop=250)  # fmt: skip
+    rng = SourceRange(str(video.path), 16.0, 22.0)
+    kept = capture(rng, tmp_path / "kept")
+    assert kept.raw_offset < 10.5  # the clip starts on the keyframe at 10 s
+    moment = Moment.new(rng.source, [rng], 18.0).with_capture(
+        str(kept.raw_clip), kept.raw_offset, None
+    )
+    video.path.rename(tmp_path / "moved away.mp4")
+    window.play_moment(moment)
+    wait_state(qtbot, window, PlayerState.PLAYING)
+    first = wait_code(qtbot, window, lambda c: c > 0)  # 0: the black before the first frame
+    assert video.frame_at(16.0) - 1 <= first <= video.frame_at(16.0) + 12, first

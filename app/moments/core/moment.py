@@ -135,6 +135,15 @@ class Moment:
             return self.raw_clip, self.raw_offset
         return self.source, 0.0
 
+    def pictures_for_player(self) -> tuple[str, float]:
+        """``pictures()`` as libVLC counts time: it shows a Matroska raw clip with the clip's
+        own timestamps, which are source (or ring) times, so the offset there is 0. ffmpeg
+        counts ``-ss`` from the clip's start and needs ``pictures()``'s offset."""
+        location, offset = self.pictures()
+        if location == self.raw_clip and location.lower().endswith(".mkv"):
+            return location, 0.0
+        return location, offset
+
 
 def ranges_to_json(ranges: tuple[SourceRange, ...]) -> list[dict[str, Any]]:
     return [r.to_json() for r in ranges]

@@ -277,7 +277,7 @@ class EditorWindow(QMainWindow):
         )
 
     def _load_player(self, info: MediaInfo) -> None:
-        location, offset = self.model.moment.pictures()
+        location, offset = self.model.moment.pictures_for_player()
         video = info.primary_video
         if video is not None:
             self._display = video.display_size

@@ -146,7 +146,8 @@ class MainWindow(QMainWindow):
             return
         clip = moment.raw_clip
         if clip and Path(clip).is_file():
-            self.open(clip, start_at=max(0.0, moment.start - moment.raw_offset))
+            _, offset = moment.pictures_for_player()  # the clip: the source is gone or live
+            self.open(clip, start_at=max(0.0, moment.start - offset))
             if not moment.is_live:
                 self.toast.show_message(
                     f"“{display_name(source)}” is gone: playing the clip Moments kept."
