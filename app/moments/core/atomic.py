@@ -34,4 +34,6 @@ def storage_error(exc: OSError, path: Path) -> StorageError:
         return StorageError(f"The disk is full: could not write {path.name}.", details=str(exc))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return StorageError(f"No permission to write in {path.parent}.", details=str(exc))
+    if exc.errno == errno.ENOENT:  # even mkdir -p failed: a parent cannot exist there
+        return StorageError(f"The folder {path.parent} cannot be made.", details=str(exc))
     return StorageError(f"Could not write {path}: {exc.strerror or exc}.", details=str(exc))

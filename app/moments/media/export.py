@@ -257,8 +257,6 @@ def _hardware(request: ExportRequest) -> HardwareEncoder | None:
 def _prepare_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except FileNotFoundError as exc:  # mkdir -p still fails: a parent cannot exist there
-        raise StorageError(f"The folder {folder} cannot be made.", details=str(exc)) from exc
     except OSError as exc:
         raise storage_error(exc, folder / "clip") from exc
     if not folder.is_dir():
