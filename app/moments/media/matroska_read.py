@@ -52,8 +52,9 @@ class NotPlain(ValueError):
 def ffprobe_like(path: Path) -> dict[str, Any]:
     """``{"format": {"start_time"}, "streams": [...], "packets": [...]}`` as ffprobe prints it.
 
-    Stream indices follow the track order, as ffmpeg's demuxer numbers them. Times are
-    strings of seconds, like ffprobe's JSON.
+    Durations are given for the main track's packets (first video, else first audio: the
+    one ``probe_clip`` judges a clip by); the others say 0. Stream indices follow the track
+    order, as ffmpeg's demuxer numbers them. Times are strings of seconds, like ffprobe's.
     """
     with path.open("rb") as file:
         try:

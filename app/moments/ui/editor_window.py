@@ -127,9 +127,7 @@ class EditorWindow(QMainWindow):
         self._source_facts: tuple[tuple[int, int], float] | None = None
         self._share_page = QWidget()  # stands in for the panel until it is built
         self.tabs.addTab(self._share_page, "Share")
-        self.tabs.currentChanged.connect(
-            lambda i: self.share if self.tabs.widget(i) is self._share_page else None
-        )
+        self.tabs.currentChanged.connect(self._on_tab_chosen)
         self.quotes = QuoteFinder(tasks, self)
         self._build_layout()
         self._connect()
@@ -158,6 +156,10 @@ class EditorWindow(QMainWindow):
             self.tabs.blockSignals(False)
             self._share_page.deleteLater()
         return self._share
+
+    def _on_tab_chosen(self, index: int) -> None:
+        if self.tabs.widget(index) is self._share_page:
+            self.share  # noqa: B018 - building it is the point
 
     # -- layout --------------------------------------------------------------------------------
     def _hashtag_page(self) -> QWidget:
