@@ -304,19 +304,9 @@ def test_a_kept_clip_plays_from_the_moments_first_frame_when_the_source_is_gone(
 ):
     """A keyframe every 10 s: the raw clip starts up to 10 s before the moment, and libVLC
     counts the clip's own timestamps (source times), so playing it must not start there."""
-    from moments.core.moment import Moment, SourceRange
-    from moments.media.capture import capture
-    from tests.support.framecode import make_coded_video
+    from tests.support.kept import moment_with_source_gone
 
-    video = make_coded_video(tmp_path / "long gop.mp4", fps=25, seconds=30, size=(320, 180),
-                             gop=250)  # fmt: skip
-    rng = SourceRange(str(video.path), 16.0, 22.0)
-    kept = capture(rng, tmp_path / "kept")
-    assert kept.raw_offset < 10.5  # the clip starts on the keyframe at 10 s
-    moment = Moment.new(rng.source, [rng], 18.0).with_capture(
-        str(kept.raw_clip), kept.raw_offset, None
-    )
-    video.path.rename(tmp_path / "moved away.mp4")
+    video, moment = moment_with_source_gone(tmp_path)
     window.play_moment(moment)
     wait_state(qtbot, window, PlayerState.PLAYING)
     first = wait_code(qtbot, window, lambda c: c > 0)  # 0: the black before the first frame

@@ -268,17 +268,10 @@ def test_quote_the_moment_from_friday(
 def test_the_editor_previews_the_kept_clip_from_the_trim_start_when_the_source_is_gone(
     qtbot: QtBot, open_editor: EditorFactory, library: Library, tmp_path: Path
 ) -> None:
-    from moments.media.capture import capture
-    from tests.support.framecode import make_coded_video
+    from tests.support.kept import moment_with_source_gone
 
-    video = make_coded_video(tmp_path / "long gop.mp4", fps=25, seconds=30, size=(320, 180),
-                             gop=250)  # fmt: skip
-    rng = SourceRange(str(video.path), 16.0, 22.0)
-    kept = capture(rng, tmp_path / "kept")
-    moment = library.add_moment(
-        Moment.new(rng.source, [rng], 18.0).with_capture(str(kept.raw_clip), kept.raw_offset, None)
-    )
-    video.path.rename(tmp_path / "moved away.mp4")
+    video, kept = moment_with_source_gone(tmp_path)
+    moment = library.add_moment(kept)
     editor = open_editor(moment)
     first = wait_preview(qtbot, editor, lambda c: c > 0)
     assert video.frame_at(16.0) - 1 <= first <= video.frame_at(16.0) + 12, first
