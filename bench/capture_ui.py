@@ -72,8 +72,8 @@ def main(presses: int = 6) -> None:
     app = QApplication.instance() or QApplication([])
     from moments.core.paths import AppDirs
     from moments.core.settings import Preferences
-    from moments.ui.main_window import MainWindow
-    from moments.ui.player import PlayerState
+    from moments.ui.player.player import PlayerState
+    from moments.ui.player.window import MainWindow
     from tests.support.framecode import make_coded_video
 
     film = _film(folder)
@@ -148,7 +148,7 @@ def main(presses: int = 6) -> None:
 
 def _playhead_errors(window, coded, wait, settle) -> list[float]:
     """|press time − frame on screen at the press| over presses on the frame-coded video."""
-    from moments.ui.player import PlayerState
+    from moments.ui.player.player import PlayerState
     from tests.ui.conftest import screen_code
 
     window.open(str(coded.path))

@@ -29,9 +29,9 @@ def main(presses: int = 5) -> None:
     app = QApplication.instance() or QApplication([])
     from moments.core.paths import AppDirs
     from moments.core.settings import Preferences
-    from moments.ui.frame_sink import FrameSink
-    from moments.ui.main_window import MainWindow
-    from moments.ui.player import Player, PlayerState, vlc_arguments
+    from moments.ui.player.frame_sink import FrameSink
+    from moments.ui.player.player import Player, PlayerState, vlc_arguments
+    from moments.ui.player.window import MainWindow
 
     film = _film(folder)
 

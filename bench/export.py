@@ -60,7 +60,7 @@ def _source_2h(folder: Path) -> Path:
 
 
 def _caption(folder: Path, width: int, height: int) -> Path:
-    from moments.ui.overlay_render import render_overlay_png
+    from moments.ui.common.overlay_render import render_overlay_png
 
     caption = Caption("The scene you just loved 🎬")
     return render_overlay_png([caption], width, height, folder / "caption.png")
@@ -181,8 +181,8 @@ def _gui_stall(source: Path, folder: Path) -> None:
 
     from bench.capture_ui import _isolate, _StallProbe
     from moments.core.moment import Moment, SourceRange
-    from moments.ui.editor_window import EditorWindow
-    from moments.ui.tasks import TaskRunner
+    from moments.ui.common.tasks import TaskRunner
+    from moments.ui.editor.window import EditorWindow
 
     if not os.environ.get("DISPLAY"):
         print("  (no display: GUI stall not measured)")

@@ -15,8 +15,8 @@ def measure(seconds: float = 12.0) -> dict[str, list[float]]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from moments.ui.player import Player, PlayerState
-    from moments.ui.video_view import VideoView
+    from moments.ui.player.player import Player, PlayerState
+    from moments.ui.player.video_view import VideoView
     from tests.support.framecode import decode_pixels, make_coded_video
 
     app = QApplication.instance() or QApplication([])

@@ -214,7 +214,7 @@ def _render_captions(texts: list[str], width: int, height: int, folder: Path) ->
     if not any(text.strip() for text in texts):
         return []
     from moments.core.captions import Caption
-    from moments.ui.overlay_render import caption_rect, ensure_gui_application, render_overlay_png
+    from moments.ui.common import caption_rect, ensure_gui_application, render_overlay_png
 
     ensure_gui_application()
     bottom, gap = height * 0.94, height * 0.015

@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from moments.core.paths import AppDirs
 from moments.core.settings import Preferences
-from moments.ui import messages
-from moments.ui.main_window import MainWindow
-from moments.ui.player import PlayerState
+from moments.ui.common import messages
+from moments.ui.player.player import PlayerState
+from moments.ui.player.window import MainWindow
 from tests.support.framecode import decode_pixels
 
 WindowFactory = Callable[..., MainWindow]

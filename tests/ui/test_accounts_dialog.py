@@ -10,8 +10,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from moments.share.credentials import AccountStore
-from moments.ui.accounts_dialog import AccountsDialog
-from moments.ui.tasks import TaskRunner
+from moments.ui.common.tasks import TaskRunner
+from moments.ui.share.accounts_dialog import AccountsDialog
 from tests.support.fake_bluesky import FakeBluesky
 from tests.support.fake_discord import FakeDiscord
 from tests.support.fake_mastodon import FakeMastodon

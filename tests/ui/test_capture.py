@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from moments.core.library import Library
 from moments.core.moment import Moment
-from moments.ui.capture import Capture
-from moments.ui.main_window import MainWindow
-from moments.ui.player import PlayerState
+from moments.ui.moments.capture import Capture
+from moments.ui.player.player import PlayerState
+from moments.ui.player.window import MainWindow
 from tests.support.disk import tiny_disk
 from tests.support.framecode import CodedVideo, decode_array, decode_file
 from tests.support.media import make_audio_only

@@ -7,8 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from moments.ui.main_window import MainWindow
-from moments.ui.player import PlayerState
+from moments.ui.player.player import PlayerState
+from moments.ui.player.window import MainWindow
 from tests.support.framecode import CodedVideo
 from tests.ui.conftest import screen_code, wait_code, wait_state
 

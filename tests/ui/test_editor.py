@@ -16,11 +16,11 @@ from moments.core.edits import MomentEdits
 from moments.core.framing import Framing
 from moments.core.library import Library
 from moments.core.moment import Moment, SourceRange
-from moments.ui.editor_quotes import SubtitleHint
-from moments.ui.editor_window import EditorWindow
-from moments.ui.filmstrip_strip import Handle
-from moments.ui.overlay_render import render_overlay
-from moments.ui.tasks import TaskRunner
+from moments.ui.common.overlay_render import render_overlay
+from moments.ui.common.tasks import TaskRunner
+from moments.ui.editor.filmstrip_strip import Handle
+from moments.ui.editor.quotes import SubtitleHint
+from moments.ui.editor.window import EditorWindow
 from tests.support.framecode import CodedVideo, decode_pixels
 
 EditorFactory = Callable[..., EditorWindow]

@@ -8,7 +8,7 @@ import time
 from pytestqt.qtbot import QtBot
 
 from moments.core.edits import MomentEdits
-from moments.ui.player import PlayerState
+from moments.ui.player.player import PlayerState
 from tests.support.framecode import CodedVideo
 from tests.ui.conftest import WindowFactory, wait_code, wait_state
 from tests.ui.test_editor import frame_code

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from moments.core.errors import MediaError
-from moments.ui.dialogs import OpenUrlDialog
-from moments.ui.main_window import MainWindow
-from moments.ui.player import PlayerState
+from moments.ui.common.dialogs import OpenUrlDialog
+from moments.ui.player.player import PlayerState
+from moments.ui.player.window import MainWindow
 from tests.support.framecode import CodedVideo
 from tests.ui.conftest import wait_state
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from moments.media.filmstrip import Filmstrip, Thumbnail, make_filmstrip
-from moments.ui.filmstrip_strip import FilmstripStrip, Handle
-from moments.ui.tasks import TaskContext, TaskRunner
+from moments.ui.common.tasks import TaskContext, TaskRunner
+from moments.ui.editor.filmstrip_strip import FilmstripStrip, Handle
 from tests.support.framecode import CodedVideo, decode_array
 
 LEFT = Qt.MouseButton.LeftButton

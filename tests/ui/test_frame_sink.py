@@ -10,8 +10,8 @@ from statistics import median
 from PySide6.QtCore import QSize
 from pytestqt.qtbot import QtBot
 
-from moments.ui.frame_sink import FrameSink, fitted_size
-from moments.ui.player import Player, PlayerState, vlc_arguments
+from moments.ui.player.frame_sink import FrameSink, fitted_size
+from moments.ui.player.player import Player, PlayerState, vlc_arguments
 from tests.support.framecode import CodedVideo, decode_pixels
 
 

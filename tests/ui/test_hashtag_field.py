@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from moments.core.presets import get_preset
-from moments.ui.hashtag_field import HashtagField, _Chip
+from moments.ui.editor.hashtag_field import HashtagField, _Chip
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from moments.media.demo import make_demo
-from moments.ui.main_window import MainWindow
-from moments.ui.player import PlayerState
+from moments.ui.player.player import PlayerState
+from moments.ui.player.window import MainWindow
 from tests.support.framecode import CodedVideo
 from tests.support.http import serve_folder
 from tests.support.media import make_subtitles
@@ -168,7 +168,7 @@ def test_demo_film_made_on_first_run_then_played(
     def short_demo(folder: Path, **kwargs: object) -> Path:
         return make_demo(folder, scale=0.05, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("moments.ui.main_window.make_demo", short_demo)
+    monkeypatch.setattr("moments.ui.player.window.make_demo", short_demo)
     window.open_demo()
     assert window.stack.currentWidget() is window.panel
     assert "Preparing the demo film" in window.panel.title.text()

@@ -16,8 +16,8 @@ from moments.share.base import PostRequest
 from moments.share.credentials import AccountStore
 from moments.share.outbox import Outbox
 from moments.share.targets import target_factory
-from moments.ui.outbox_service import OutboxService
-from moments.ui.tasks import TaskRunner
+from moments.ui.common.tasks import TaskRunner
+from moments.ui.share.outbox_service import OutboxService
 from tests.support.fake_mastodon import FakeMastodon
 from tests.support.keyring_file import file_keyring
 from tests.support.media import ffmpeg

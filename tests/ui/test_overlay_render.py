@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from moments.core.captions import Caption, CaptionStyle, time_windows
-from moments.ui.overlay_render import caption_rect, render_overlay, render_overlay_png
+from moments.ui.common.overlay_render import caption_rect, render_overlay, render_overlay_png
 
 GOLDENS = Path(__file__).parent / "goldens"
 W, H = 480, 270

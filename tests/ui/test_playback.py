@@ -8,8 +8,8 @@ import time
 import pytest
 from pytestqt.qtbot import QtBot
 
-from moments.ui.main_window import MainWindow
-from moments.ui.player import PAUSE_SETTLE_MS, PlayerState
+from moments.ui.player.player import PAUSE_SETTLE_MS, PlayerState
+from moments.ui.player.window import MainWindow
 from tests.support.framecode import CodedVideo
 from tests.ui.conftest import screen_code, wait_code, wait_state
 

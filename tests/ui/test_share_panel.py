@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 from moments.core.captions import Caption
 from moments.core.library import Library
 from moments.core.presets import MIB
-from moments.ui.overlay_render import render_overlay
-from moments.ui.share_panel import SharePanel
+from moments.ui.common.overlay_render import render_overlay
+from moments.ui.share.panel import SharePanel
 from tests.support.framecode import CodedVideo, decode_array
 from tests.ui.test_editor import EditorFactory, library, open_editor, stored, wait_preview
 

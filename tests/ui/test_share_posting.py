@@ -18,10 +18,10 @@ from moments.share import bluesky, discord, mastodon_auth
 from moments.share.credentials import Account, AccountStore
 from moments.share.outbox import Outbox
 from moments.share.targets import target_factory
-from moments.ui.editor_window import EditorWindow
-from moments.ui.moments_panel import MomentsPanel
-from moments.ui.outbox_service import OutboxService
-from moments.ui.tasks import TaskRunner
+from moments.ui.common.tasks import TaskRunner
+from moments.ui.editor.window import EditorWindow
+from moments.ui.moments.panel import MomentsPanel
+from moments.ui.share.outbox_service import OutboxService
 from tests.support.fake_bluesky import FakeBluesky
 from tests.support.fake_discord import FakeDiscord
 from tests.support.fake_mastodon import FakeMastodon

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from moments.core.paths import AppDirs
 from moments.ui import single_instance
-from moments.ui.player import PlayerState
+from moments.ui.player.player import PlayerState
 from tests.support.framecode import CodedVideo
 from tests.ui.conftest import WindowFactory, wait_state
 

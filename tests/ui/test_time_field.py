@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from moments.ui.time_field import TimeField
+from moments.ui.editor.time_field import TimeField
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 

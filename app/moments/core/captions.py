@@ -1,7 +1,7 @@
 """Caption blocks: what a moment says on screen, where, how, and when.
 
 Positions and sizes are fractions of the output picture, so one caption fits every framing
-and resolution. The text is drawn by ``ui/overlay_render.py`` (one renderer for the preview
+and resolution. The text is drawn by ``ui/common/overlay_render.py`` (one renderer for the preview
 and the export); it never reaches an ffmpeg filter string.
 """
 

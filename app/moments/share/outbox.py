@@ -7,7 +7,7 @@ too large, refused) or after ``max_attempts``. Because the queue is in SQLite it
 restart: ``resume()`` puts posts a stopped Moments left half-sent back in the queue, and the
 idempotency key kept with each post stops a retry from publishing twice (Mastodon, Bluesky).
 
-Qt-free and blocking: ``ui/outbox_service.py`` calls it from workers on a timer.
+Qt-free and blocking: ``ui/share/outbox_service.py`` calls it from workers on a timer.
 """
 
 from __future__ import annotations

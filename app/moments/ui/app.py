@@ -18,7 +18,8 @@ from moments.core.errors import ToolMissingError
 from moments.core.paths import AppDirs, resources_dir
 from moments.core.settings import load_preferences
 from moments.core.source import normalize_location
-from moments.ui import messages, single_instance
+from moments.ui import single_instance
+from moments.ui.common import messages
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def _run_window(
         print(problem, file=sys.stderr)
         QMessageBox.critical(None, APP_NAME, problem)
         return 1
-    from moments.ui.main_window import MainWindow
+    from moments.ui.player.window import MainWindow
 
     try:
         window = MainWindow(dirs, load_preferences(dirs.settings_file))

@@ -29,8 +29,8 @@ from moments.core.timefmt import format_time
 from moments.media.demo import demo_film_path, demo_is_ready, make_demo
 
 if TYPE_CHECKING:  # both load libVLC: imported once the preflight has found it
-    from moments.ui.main_window import MainWindow
     from moments.ui.player import PlayerState
+    from moments.ui.player.window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def run_self_test() -> int:
     watchdog.daemon = True
     watchdog.start()
     from moments.ui.app import create_application
-    from moments.ui.main_window import MainWindow
+    from moments.ui.player.window import MainWindow
 
     app = create_application(sys.argv[:1])
     real = AppDirs.from_environment().ensure()

@@ -27,7 +27,7 @@ from moments.core.errors import MomentsError
 from moments.core.paths import AppDirs
 
 if TYPE_CHECKING:
-    from moments.ui.main_window import MainWindow
+    from moments.ui.player.window import MainWindow
 
 log = logging.getLogger(__name__)
 

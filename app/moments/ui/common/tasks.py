@@ -1,0 +1,157 @@
+"""The one front door for background work: a function runs on a thread pool, its progress,
+result and error come back as signals on the GUI thread, and it can be cancelled."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import Shiboken
+
+from moments.core.cancel import CancelToken
+from moments.core.errors import CancelledError, MomentsError
+
+log = logging.getLogger(__name__)
+
+
+class TaskContext:
+    """Handed to the work function: report progress, check for cancel."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+        self.cancel = task.token
+
+    def progress(self, value: Any) -> None:
+        self._task.progress.emit(value)
+
+
+class Task(QObject):
+    """A handle on one piece of background work. Signals arrive on the GUI thread."""
+
+    progress = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    """The exception; CancelledError when cancelled."""
+    finished = Signal()
+    """After ``succeeded`` or ``failed``."""
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.token = CancelToken()
+        self.done = False
+        self.finished.connect(self._mark_done)
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def _mark_done(self) -> None:
+        self.done = True
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task, fn: Callable[[TaskContext], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self._task = task
+        self._fn = fn
+
+    def run(self) -> None:
+        task = self._task
+        try:
+            task.token.raise_if_cancelled()
+            result = self._fn(TaskContext(task))
+        except MomentsError as exc:
+            log.info("task %s ended: %s", task.name, exc)
+            task.failed.emit(exc)
+        except Exception as exc:
+            log.exception("task %s crashed", task.name)
+            task.failed.emit(exc)
+        else:
+            task.succeeded.emit(result)
+        task.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Runs work functions on its own thread pool and keeps their handles alive until done."""
+
+    def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._live: dict[Task, _Runnable] = {}
+
+    def run(
+        self,
+        fn: Callable[[TaskContext], Any],
+        *,
+        name: str,
+        on_success: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[Any], None] | None = None,
+        on_finished: Callable[[], None] | None = None,
+        context: QObject | None = None,
+    ) -> Task:
+        """Start ``fn(context)`` in the background. Without ``on_error``, errors other than a
+        cancel are shown to the user through ``messages``. ``on_finished`` runs after either.
+
+        Pass every handler here: connecting to the returned task's signals afterwards races
+        with a task that is already done (its queued signal was posted without that slot).
+        With ``context`` (a widget, say), the handlers are skipped once it is deleted."""
+        if context is not None:
+            on_success, on_error, on_progress, on_finished = (
+                _while_alive(context, fn) for fn in (on_success, on_error, on_progress, on_finished)
+            )
+        task = Task(name, self)
+        if on_success is not None:
+            task.succeeded.connect(on_success)
+        if on_progress is not None:
+            task.progress.connect(on_progress)
+        if on_error is not None:
+            task.failed.connect(on_error)
+        else:
+            task.failed.connect(_report)
+        if on_finished is not None:
+            task.finished.connect(on_finished)
+        task.finished.connect(lambda: self._forget(task))
+        runnable = _Runnable(task, fn)
+        self._live[task] = runnable
+        self._pool.start(runnable)
+        return task
+
+    def active(self) -> list[Task]:
+        return [task for task in self._live if not task.done]
+
+    def cancel_all(self) -> None:
+        for task in self._live:
+            task.cancel()
+
+    def wait(self, msecs: int = 10_000) -> bool:
+        """Block until the pool is idle. Only for shutdown and tests, never during normal use."""
+        return bool(self._pool.waitForDone(msecs))
+
+    def _forget(self, task: Task) -> None:
+        self._live.pop(task, None)
+        task.deleteLater()
+
+
+def _while_alive(context: QObject, fn: Callable[..., Any] | None) -> Any:
+    """``fn``, called only while ``context``'s C++ object exists."""
+    if fn is None:
+        return None
+
+    def call(*args: Any) -> None:
+        if Shiboken.isValid(context):
+            fn(*args)
+
+    return call
+
+
+def _report(error: BaseException) -> None:
+    if isinstance(error, CancelledError):
+        return
+    from moments.ui.common import messages
+
+    messages.show_exception(error)

@@ -1,0 +1,87 @@
+"""Drawing the trim timeline (``ui/editor/filmstrip_strip.py``): pure functions of a painter and
+geometry, so the widget keeps the state and the input handling."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QPolygonF
+
+BACKGROUND = QColor("#15171a")
+EMPTY_SLOT = QColor("#2a2d33")
+DIM = QColor(0, 0, 0, 165)
+"""Over the part of the strip outside the trim."""
+TRIM = QColor("#f5c518")
+GRIP = QColor("#5a4a00")
+FOCUS = QColor("#ffffff")
+LIMIT = QColor("#e53935")
+OVER_LIMIT = QColor(229, 57, 53, 70)
+PLAYHEAD = QColor("#ffffff")
+
+
+def background(painter: QPainter, rect: QRectF) -> None:
+    painter.fillRect(rect, BACKGROUND)
+
+
+def thumbnails(
+    painter: QPainter, track: QRectF, images: list[QImage | None], cache: dict[int, QPixmap]
+) -> None:
+    """Slot ``i`` of ``len(images)`` gets image ``i`` scaled to the track's height, from the
+    slot's left edge and clipped to it; ``cache`` keeps the scaled pixmaps by slot."""
+    if not images:
+        return
+    slot = track.width() / len(images)
+    height = max(1, round(track.height()))
+    for index, image in enumerate(images):
+        cell = QRectF(track.left() + index * slot, track.top(), slot, track.height())
+        if image is None or image.isNull():
+            painter.fillRect(cell.adjusted(1, 1, -1, -1), EMPTY_SLOT)
+            continue
+        pixmap = cache.get(index)
+        if pixmap is None or pixmap.height() != height:
+            scaled = image.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
+            pixmap = cache[index] = QPixmap.fromImage(scaled)
+        painter.save()
+        painter.setClipRect(cell)
+        painter.drawPixmap(QPointF(cell.left(), track.top()), pixmap)
+        painter.restore()
+
+
+def dim_outside(painter: QPainter, track: QRectF, x_in: float, x_out: float) -> None:
+    painter.fillRect(QRectF(track.left(), track.top(), x_in - track.left(), track.height()), DIM)
+    painter.fillRect(QRectF(x_out, track.top(), track.right() - x_out, track.height()), DIM)
+
+
+def limit(painter: QPainter, area: QRectF, x_limit: float, x_out: float, label: str) -> None:
+    """A red line at ``x_limit`` with ``label`` beside it; what lies past it up to the out
+    point is tinted red."""
+    if x_out > x_limit:
+        painter.fillRect(QRectF(x_limit, area.top(), x_out - x_limit, area.height()), OVER_LIMIT)
+    painter.fillRect(QRectF(x_limit - 1, area.top(), 2, area.height()), LIMIT)
+    if not label:
+        return
+    box = QRectF(painter.fontMetrics().boundingRect(label)).adjusted(-4, -1, 4, 1)
+    box.moveTo(min(x_limit + 2, area.right() - box.width()), area.bottom() - box.height() - 3)
+    painter.fillRect(box, LIMIT)
+    painter.setPen(QColor("white"))
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+
+
+def trim(painter: QPainter, track: QRectF, x_in: float, x_out: float) -> None:
+    """The frame along the top and bottom of the kept part."""
+    painter.fillRect(QRectF(x_in, track.top(), x_out - x_in, 2), TRIM)
+    painter.fillRect(QRectF(x_in, track.bottom() - 2, x_out - x_in, 2), TRIM)
+
+
+def handle(painter: QPainter, rect: QRectF, *, focused: bool) -> None:
+    painter.setBrush(TRIM)
+    painter.setPen(FOCUS if focused else Qt.PenStyle.NoPen)
+    painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+    grip = QRectF(rect.center().x() - 1, rect.top() + rect.height() * 0.35, 2, rect.height() * 0.3)
+    painter.fillRect(grip, GRIP)
+
+
+def playhead(painter: QPainter, x: float, height: float) -> None:
+    painter.fillRect(QRectF(x - 1, 0, 2, height), PLAYHEAD)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(PLAYHEAD)
+    painter.drawPolygon(QPolygonF([QPointF(x - 5, 0), QPointF(x + 5, 0), QPointF(x, 6)]))

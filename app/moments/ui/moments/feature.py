@@ -1,0 +1,255 @@
+"""The Moments button and My Moments, put into the window: the action and its buttons, the
+toasts after a press, the My Moments dock, and playing a moment back."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import QDockWidget
+
+from moments.core.errors import MomentsError
+from moments.core.library import Library
+from moments.core.moment import Moment
+from moments.core.paths import resources_dir
+from moments.share.credentials import AccountStore
+from moments.share.outbox import Outbox
+from moments.share.targets import target_factory
+from moments.ui.common import messages
+from moments.ui.editor import EditorWindow
+from moments.ui.moments.capture import Capture, CaptureController
+from moments.ui.moments.panel import MomentsPanel
+from moments.ui.share import OutboxService
+
+if TYPE_CHECKING:
+    from moments.ui.player.window import MainWindow
+
+log = logging.getLogger(__name__)
+
+THUMBNAIL_AFTER_EDITOR_MS = 1200
+"""The editor opening at the press decodes its first frame before the thumbnail is made."""
+CUT_AFTER_EDITOR_MAX_MS = 600
+"""The cut waits for the editor's first preview frame (two decoders on two cores slow the
+first picture by ~100 ms), but never longer than this."""
+
+
+class MomentsFeature(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.library = open_library(window)
+        self.capture_action = QAction(
+            QIcon(str(resources_dir() / "icons" / "moment.svg")), "Keep this &Moment", window
+        )
+        self.capture_action.setObjectName("captureAction")
+        self.capture_action.setIconText("Moment")
+        self.capture_action.triggered.connect(self.press)
+        self.panel_action = QAction("My &Moments", window)
+        self.panel_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.panel_action.setCheckable(True)
+        self.set_shortcut(window.prefs.capture_key)
+        for target in (window, window.fullscreen_controls):
+            target.addActions([self.capture_action, self.panel_action])
+        self.buttons = [
+            transport.extra_button(self.capture_action)
+            for transport in (window.transport, window.fullscreen_controls.transport)
+        ]
+        for button in self.buttons:
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setObjectName("captureButton")
+        menu = window.menus.moments
+        menu.addAction(self.capture_action)
+        menu.addAction(self.panel_action)
+
+        self.controller: CaptureController | None = None
+        self.accounts: AccountStore | None = None
+        self.outbox: OutboxService | None = None
+        self._toast_job: Capture | None = None
+        self.editors: dict[int, EditorWindow] = {}
+        """Open editors by moment id (a capture's editor joins once the moment is stored)."""
+        self._pending_editors: dict[int, EditorWindow] = {}
+        """Editors opened at the press, by id(Capture), waiting for the moment's id."""
+        self.panel: MomentsPanel | None = None
+        self.dock = QDockWidget("My Moments", window)
+        self.dock.setObjectName("momentsDock")
+        self.dock.hide()
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.panel_action.toggled.connect(self.dock.setVisible)
+        self.dock.visibilityChanged.connect(self._on_dock_visibility)
+        if self.library is None:
+            self.capture_action.setEnabled(False)
+            self.capture_action.setToolTip("The Moments library could not be opened")
+            return
+        self.controller = CaptureController(
+            window.player, self.library, window.tasks, window.prefs, self
+        )
+        if window.prefs.edit_on_capture:
+            self.controller.thumbnail_delay_ms = THUMBNAIL_AFTER_EDITOR_MS
+        self.controller.pressed.connect(self._on_pressed)
+        self.controller.saved.connect(self._on_saved)
+        self.controller.thumbnail_ready.connect(self._on_thumbnail)
+        self.controller.failed.connect(self._on_failed)
+        self.controller.removed.connect(self._on_removed)
+        self.accounts = AccountStore(window.dirs.config / "accounts.json")
+        self.outbox = OutboxService(
+            window.tasks, Outbox(self.library, target_factory(self.accounts)), parent=self
+        )
+        self.outbox.start()
+        self.panel = MomentsPanel(self.library, window.tasks, outbox=self.outbox)
+        self.panel.play_requested.connect(window.play_moment)
+        self.panel.edit_requested.connect(self.edit)
+        self.dock.setWidget(self.panel)
+
+    def set_shortcut(self, key: str) -> None:
+        sequence = QKeySequence(key)
+        self.capture_action.setShortcut(sequence)
+        self.capture_action.setToolTip(f"Keep the last seconds you saw ({sequence.toString()})")
+
+    def press(self) -> Capture | None:
+        return self.controller.press() if self.controller is not None else None
+
+    def edit(self, moment: Moment, *, show_later: bool = False) -> EditorWindow:
+        """Open (or raise) the editor on ``moment``; with ``show_later``, it is shown on the
+        next turn of the event loop (the press stays short: building and first painting the
+        window do not add up to one long freeze)."""
+        if moment.id is not None and moment.id in self.editors:
+            editor = self.editors[moment.id]
+        else:
+            info = self.controller.info_for(moment.source) if self.controller else None
+            editor = EditorWindow(
+                moment,
+                self.library,
+                self._window.tasks,
+                info=info,
+                hint=self._window.subtitle_hint(),
+                accounts=self.accounts,
+                outbox=self.outbox,
+            )
+            if moment.id is not None:
+                self.editors[moment.id] = editor
+            editor.closed.connect(lambda edited, e=editor: self._on_editor_closed(e, edited))
+        if show_later:
+            QTimer.singleShot(0, editor, lambda: _bring_up(editor))
+        else:
+            _bring_up(editor)
+        return editor
+
+    def show_panel(self) -> None:
+        self.panel_action.setChecked(True)
+
+    def shutdown(self) -> None:
+        """Before the window closes: editors closed (their edits saved), posts being sent
+        queued again for the next start, the live ring stopped."""
+        for editor in [*self.editors.values(), *self._pending_editors.values()]:
+            editor.close()
+        if self.outbox is not None:
+            self.outbox.stop()
+        if self.controller is not None:
+            self.controller.shutdown()
+
+    def close_library(self) -> None:
+        if self.library is not None:
+            self.library.close()
+
+    # -- reactions -----------------------------------------------------------------------------
+    def _on_pressed(self, job: Capture) -> None:
+        self._toast_job = job
+        if self._window.prefs.edit_on_capture and not job.moment.is_live:
+            if self._window.isFullScreen():
+                self._window.set_fullscreen(False)
+            editor = self.edit(job.moment, show_later=True)
+            self._pending_editors[id(job)] = editor
+            job.hold()
+            editor.first_frame_shown.connect(lambda: job.release())
+            editor.closed.connect(lambda _edited: job.release())
+            QTimer.singleShot(CUT_AFTER_EDITOR_MAX_MS, self, lambda: job.release())
+        self._window.toast.show_message(
+            f"Keeping “{job.moment.title}”…",
+            button="Undo",
+            on_button=lambda: self._undo(job),
+            seconds=8,
+        )
+
+    def _on_saved(self, job: Capture) -> None:
+        stored = job.stored
+        assert stored is not None and stored.id is not None
+        editor = self._pending_editors.pop(id(job), None)
+        if editor is not None:
+            self.editors[stored.id] = editor
+            editor.moment_saved(stored)
+        elif self._window.prefs.edit_on_capture and job.moment.is_live:
+            self.edit(stored)  # a live moment can be shown once its clip is cut
+        image = None
+        if job.thumbnail is not None and not job.thumbnail.isNull():
+            image = QPixmap.fromImage(job.thumbnail).scaledToHeight(
+                54, Qt.TransformationMode.SmoothTransformation
+            )
+        self._window.toast.show_message(
+            f"Kept “{stored.title}” ({stored.duration:.0f} s)",
+            button="Undo",
+            on_button=lambda: self._undo(job),
+            image=image,
+            seconds=6,
+        )
+        if self.panel is not None and self.dock.isVisible():
+            self.panel.refresh()
+
+    def _on_thumbnail(self, job: Capture) -> None:
+        if job is self._toast_job and self._window.toast.isVisible():
+            self._on_saved(job)
+        elif self.panel is not None and self.dock.isVisible():
+            self.panel.refresh()
+
+    def _on_editor_closed(self, editor: EditorWindow, edited: Moment) -> None:
+        for table in (self.editors, self._pending_editors):
+            for key in [k for k, v in table.items() if v is editor]:
+                del table[key]
+        if self.panel is not None and self.dock.isVisible():
+            self.panel.refresh()
+
+    def _close_editor_of(self, job: Capture) -> None:
+        editor = self._pending_editors.pop(id(job), None)
+        if editor is None and job.stored is not None and job.stored.id is not None:
+            editor = self.editors.pop(job.stored.id, None)
+        if editor is not None:
+            editor.close()
+
+    def _on_failed(self, job: Capture, error: BaseException) -> None:
+        self._close_editor_of(job)
+        text = str(error) if isinstance(error, MomentsError) else repr(error)
+        messages.error(f"The moment could not be kept: {text}")
+
+    def _on_removed(self, job: Capture) -> None:
+        self._close_editor_of(job)
+        self._window.toast.show_message(f"Removed “{job.moment.title}”", seconds=3)
+        if self.panel is not None and self.dock.isVisible():
+            self.panel.refresh()
+
+    def _undo(self, job: Capture) -> None:
+        self._close_editor_of(job)
+        if self.controller is not None:
+            self.controller.undo(job)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        if self.panel_action.isChecked() != visible:
+            self.panel_action.setChecked(visible)
+        if visible and self.panel is not None:
+            self.panel.refresh()
+
+
+def open_library(window: MainWindow) -> Library | None:
+    """Open (or create) the library; a damaged one is reported and Moments go without it."""
+    try:
+        return Library(window.dirs.library_file, window.dirs.moments_dir)
+    except MomentsError as exc:
+        log.error("library unavailable: %s", exc)
+        messages.error(str(exc), exc.details)
+        return None
+
+
+def _bring_up(editor: EditorWindow) -> None:
+    editor.show()
+    editor.raise_()
+    editor.activateWindow()

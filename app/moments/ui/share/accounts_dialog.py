@@ -1,0 +1,254 @@
+"""Accounts to post to: sign in to Mastodon (in the browser, or with a pasted token), to
+Bluesky (handle and app password), add a Discord webhook; sign out. Every network call
+runs in a worker; secrets go to the OS keyring (``share/credentials``), never to settings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from moments.core.errors import CancelledError, MomentsError
+from moments.share import bluesky, discord, mastodon_auth
+from moments.share.credentials import PLATFORM_NAMES, Account, AccountStore
+from moments.ui.common import Task, TaskContext, TaskRunner
+
+ROLE_KEY = 0x0100
+
+
+class AccountsDialog(QDialog):
+    accounts_changed = Signal()
+
+    def __init__(self, store: AccountStore, tasks: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("accountsDialog")
+        self.setWindowTitle("Accounts — Moments")
+        self.resize(560, 620)
+        self.store = store
+        self.tasks = tasks
+        self._pending: Task | None = None
+        self._flow: mastodon_auth.MastodonSignIn | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Post moments to these accounts:"))
+        self.list = QListWidget()
+        self.list.setAccessibleName("Signed-in accounts")
+        layout.addWidget(self.list)
+        self.sign_out_button = QPushButton("Sign out")
+        self.sign_out_button.setAccessibleName("Sign out of the selected account")
+        self.sign_out_button.clicked.connect(self._sign_out)
+        layout.addWidget(self.sign_out_button)
+        layout.addWidget(self._mastodon_box())
+        layout.addWidget(self._bluesky_box())
+        layout.addWidget(self._discord_box())
+        self.status = QLabel()
+        self.status.setObjectName("accountsStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    # -- boxes ---------------------------------------------------------------------------------
+    def _mastodon_box(self) -> QGroupBox:
+        box = QGroupBox("Mastodon")
+        form = QFormLayout(box)
+        self.instance = QLineEdit()
+        self.instance.setPlaceholderText("mastodon.social")
+        self.instance.setAccessibleName("Mastodon server")
+        form.addRow("Server", self.instance)
+        self.browser_button = QPushButton("Sign in with the browser")
+        self.browser_button.clicked.connect(self._mastodon_browser)
+        form.addRow("", self.browser_button)
+        token_row = QHBoxLayout()
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("or paste an access token")
+        self.token.setAccessibleName("Mastodon access token")
+        self.token_button = QPushButton("Use token")
+        self.token_button.clicked.connect(self._mastodon_token)
+        token_row.addWidget(self.token, 1)
+        token_row.addWidget(self.token_button)
+        form.addRow("Token", token_row)
+        return box
+
+    def _bluesky_box(self) -> QGroupBox:
+        box = QGroupBox("Bluesky")
+        form = QFormLayout(box)
+        self.handle = QLineEdit()
+        self.handle.setPlaceholderText("you.bsky.social")
+        self.handle.setAccessibleName("Bluesky handle")
+        self.app_password = QLineEdit()
+        self.app_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.app_password.setPlaceholderText("Settings → Privacy and security → App passwords")
+        self.app_password.setAccessibleName("Bluesky app password")
+        self.pds = QLineEdit(bluesky.DEFAULT_PDS)
+        self.pds.setAccessibleName("Bluesky server")
+        self.bluesky_button = QPushButton("Sign in")
+        self.bluesky_button.clicked.connect(self._bluesky)
+        form.addRow("Handle", self.handle)
+        form.addRow("App password", self.app_password)
+        form.addRow("Server", self.pds)
+        form.addRow("", self.bluesky_button)
+        return box
+
+    def _discord_box(self) -> QGroupBox:
+        box = QGroupBox("Discord")
+        form = QFormLayout(box)
+        self.webhook = QLineEdit()
+        self.webhook.setEchoMode(QLineEdit.EchoMode.Password)
+        self.webhook.setPlaceholderText("Channel settings → Integrations → Webhooks → Copy URL")
+        self.webhook.setAccessibleName("Discord webhook URL")
+        self.webhook_name = QLineEdit()
+        self.webhook_name.setPlaceholderText("#clips on my server")
+        self.webhook_name.setAccessibleName("Name for this webhook")
+        self.discord_button = QPushButton("Add webhook")
+        self.discord_button.clicked.connect(self._discord)
+        form.addRow("Webhook", self.webhook)
+        form.addRow("Name", self.webhook_name)
+        form.addRow("", self.discord_button)
+        return box
+
+    # -- state ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.list.clear()
+        try:
+            accounts = self.store.accounts()
+        except MomentsError as exc:
+            self._say(str(exc), error=True)
+            accounts = []
+        for account in accounts:
+            item = QListWidgetItem(f"{PLATFORM_NAMES.get(account.platform, '')} {account.label}")
+            item.setData(ROLE_KEY, account.key)
+            self.list.addItem(item)
+        self.sign_out_button.setEnabled(bool(accounts))
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #e06c5a" if error else "")
+
+    def _busy(self, busy: bool) -> None:
+        for button in (
+            self.browser_button,
+            self.token_button,
+            self.bluesky_button,
+            self.discord_button,
+        ):
+            button.setEnabled(not busy)
+
+    def _run(self, what: str, fn) -> None:  # type: ignore[no-untyped-def]
+        self._busy(True)
+        self._say(f"{what}…")
+        self._pending = self.tasks.run(
+            fn, name=what, context=self, on_success=self._signed_in, on_error=self._failed
+        )
+
+    def _signed_in(self, account: Account) -> None:
+        self._busy(False)
+        self._pending = None
+        self._say(f"Signed in: {account.label}. Secrets are kept in your system's keyring.")
+        for field in (self.token, self.app_password, self.webhook):
+            field.clear()
+        self.refresh()
+        self.accounts_changed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy(False)
+        self._pending = None
+        if isinstance(error, CancelledError):
+            self._say("Sign-in cancelled.")
+        else:
+            self._say(str(error) if isinstance(error, MomentsError) else repr(error), error=True)
+
+    # -- actions -------------------------------------------------------------------------------
+    def _mastodon_browser(self) -> None:
+        instance = self.instance.text().strip() or "mastodon.social"
+        store = self.store
+
+        def begin(ctx: TaskContext) -> mastodon_auth.MastodonSignIn:
+            return mastodon_auth.begin_sign_in(store, instance, cancel=ctx.cancel)
+
+        def opened(flow: mastodon_auth.MastodonSignIn) -> None:
+            self._flow = flow
+            QDesktopServices.openUrl(QUrl(flow.authorize_url))
+            self._say("Approve Moments in the browser window that opened; then come back here.")
+            self._pending = self.tasks.run(
+                lambda ctx: flow.finish(cancel=ctx.cancel),
+                name="Mastodon sign-in",
+                context=self,
+                on_success=self._signed_in,
+                on_error=self._failed,
+                on_finished=self._close_flow,
+            )
+
+        self._busy(True)
+        self._say(f"Contacting {instance}…")
+        self.tasks.run(
+            begin, name="Mastodon app", context=self, on_success=opened, on_error=self._failed
+        )
+
+    def _close_flow(self) -> None:
+        if self._flow is not None:
+            self._flow.close()
+            self._flow = None
+
+    def _mastodon_token(self) -> None:
+        instance = self.instance.text().strip() or "mastodon.social"
+        token, store = self.token.text(), self.store
+        self._run(
+            "Checking the token",
+            lambda ctx: mastodon_auth.sign_in_with_token(store, instance, token, cancel=ctx.cancel),
+        )
+
+    def _bluesky(self) -> None:
+        handle, password = self.handle.text(), self.app_password.text()
+        pds, store = self.pds.text().strip() or bluesky.DEFAULT_PDS, self.store
+        self._run(
+            "Signing in to Bluesky",
+            lambda ctx: bluesky.sign_in(store, handle, password, pds=pds, cancel=ctx.cancel),
+        )
+
+    def _discord(self) -> None:
+        url, name, store = self.webhook.text(), self.webhook_name.text(), self.store
+        self._run(
+            "Checking the webhook",
+            lambda ctx: discord.add_webhook(store, url, name=name, cancel=ctx.cancel),
+        )
+
+    def _sign_out(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        key, store = str(item.data(ROLE_KEY)), self.store
+
+        def signed_out(_result: object) -> None:
+            self._say("Signed out; the secrets were removed from the keyring.")
+            self.refresh()
+            self.accounts_changed.emit()
+
+        self.tasks.run(  # the keyring may answer slowly (D-Bus)
+            lambda _ctx: store.sign_out(key),
+            name="sign out",
+            context=self,
+            on_success=signed_out,
+            on_error=self._failed,
+        )
+
+    def done(self, result: int) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+        self._close_flow()
+        super().done(result)

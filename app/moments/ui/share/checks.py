@@ -1,0 +1,140 @@
+"""The share panel's checks: what each chosen platform would refuse or show badly, each
+problem with its one-click fixes (trim, lengthen, frame this platform 9:16, compress,
+lower the resolution, fewer hashtags)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from moments.core.framing import framed_output_size
+from moments.core.presets import (
+    ClipFacts,
+    ExportPreset,
+    Fix,
+    Problem,
+    estimate_size,
+    get_preset,
+    validate,
+)
+
+if TYPE_CHECKING:  # the share panel works on the editor's model; the editor embeds it
+    from moments.ui.editor import EditorModel
+
+
+@dataclass
+class TargetState:
+    """What the user accepted for one preset in this session (compress to fit, a lower
+    resolution)."""
+
+    size_accepted: bool = False
+    overrides: dict[str, object] = field(default_factory=dict)
+
+
+class ShareChecks(QWidget):
+    fixed = Signal()
+    """A fix was applied (the panel refreshes)."""
+
+    def __init__(self, model: EditorModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shareChecks")
+        self.model = model
+        self.display: tuple[int, int] = (1920, 1080)
+        self.fps = 30.0
+        self._states: dict[str, TargetState] = {}
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def state(self, preset_id: str) -> TargetState:
+        return self._states.setdefault(preset_id, TargetState())
+
+    def preset(self, preset_id: str) -> ExportPreset:
+        return get_preset(preset_id, self.state(preset_id).overrides)
+
+    def problems_for(self, preset_id: str) -> list[Problem]:
+        edits, moment = self.model.edits, self.model.moment
+        state = self.state(preset_id)
+        preset = get_preset(preset_id, state.overrides)
+        framing = edits.framing_for(preset_id)
+        width, height = framed_output_size(
+            *self.display, framing, preset.long_side, preset.short_side
+        )
+        duration = edits.duration(moment)
+        facts = ClipFacts(
+            duration=duration,
+            width=width,
+            height=height,
+            fps=self.fps,
+            framing_aspect=framing.aspect,
+            text=edits.post_text(moment),
+            hashtags=len(edits.hashtags),
+            estimated_size=estimate_size(preset, width, height, self.fps, duration),
+            size_accepted=state.size_accepted,
+        )
+        return validate(preset, facts)
+
+    def show_problems(self, presets: list[str], *, text_checked: set[str]) -> bool:
+        """List the problems of ``presets`` (text length only for ``text_checked``);
+        True when one of them must stop the export."""
+        while self._layout.count():
+            child = self._layout.takeAt(0).widget()
+            if child is not None:
+                child.hide()
+                child.setParent(None)  # gone from the panel now, deleted later
+                child.deleteLater()
+        blocking = False
+        for preset_id in dict.fromkeys(presets):
+            name = get_preset(preset_id).name
+            for problem in self.problems_for(preset_id):
+                if problem.code == "text-too-long" and preset_id not in text_checked:
+                    continue
+                blocking = blocking or problem.severity == "error"
+                self._layout.addWidget(self._problem_row(preset_id, name, problem))
+        return blocking
+
+    def _problem_row(self, preset_id: str, name: str, problem: Problem) -> QWidget:
+        row = QWidget()
+        row.setObjectName(f"problem-{problem.code}")
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        mark = "⛔" if problem.severity == "error" else "⚠️"
+        label = QLabel(f"{mark} {problem.message}")  # the message names the platform
+        label.setWordWrap(True)
+        layout.addWidget(label, 1)
+        for fix in problem.fixes:
+            button = QPushButton(fix.label)
+            button.setAccessibleName(f"{fix.label} for {name}")
+            button.clicked.connect(lambda _=False, f=fix, p=preset_id: self.apply_fix(p, f))
+            layout.addWidget(button)
+        return row
+
+    def apply_fix(self, preset_id: str, fix: Fix) -> None:
+        """One click: change the edits (trim, aspect, hashtags) or accept for this target."""
+        model, edits, moment = self.model, self.model.edits, self.model.moment
+        state = self.state(preset_id)
+        start, end = edits.trim(moment)
+        if fix.kind == "trim":
+            model.set_trim(start, start + float(fix.value))
+        elif fix.kind == "extend":
+            wanted = start + float(fix.value)
+            if wanted > moment.end:  # grow backwards too, inside what was kept
+                start = max(moment.start, moment.end - float(fix.value))
+            model.set_trim(start, min(moment.end, max(end, start + float(fix.value))))
+        elif fix.kind == "aspect":  # for this platform only: the others keep their shape
+            framing = replace(edits.framing_for(preset_id), aspect=str(fix.value))
+            changed = edits.with_framing(framing, preset_id).replace(preset=preset_id)
+            model.apply(changed, f"Frame for {get_preset(preset_id).name}")  # and show it
+        elif fix.kind == "fewer-hashtags":
+            model.set_hashtags(list(edits.hashtags[: int(fix.value)]))
+        elif fix.kind == "target-size":
+            state.size_accepted = True
+        elif fix.kind == "resolution":
+            long_side = int(fix.value)
+            state.overrides.update(long_side=long_side, short_side=long_side * 9 // 16 // 2 * 2)
+            state.size_accepted = True
+        elif fix.kind == "shorten-text":
+            model.set_title((edits.title or moment.title)[: max(0, int(fix.value) - 40)])
+        self.fixed.emit()
