@@ -21,8 +21,8 @@ from pathlib import Path
 from bench.common import median, scratch, table
 from moments.core.captions import Caption
 from moments.core.presets import MIB
-from moments.media.export import ExportRequest, FolderTemplate, Overlay, export
-from moments.media.export_graph import X264_PRESET
+from moments.media.export.engine import ExportRequest, FolderTemplate, Overlay, export
+from moments.media.export.graph import X264_PRESET
 
 RUNS = 3
 TRIM = (40.0, 55.0)

@@ -12,7 +12,7 @@ import pytest
 from moments.core.cancel import CancelToken
 from moments.core.errors import CancelledError, ClipError, MediaError, StorageError
 from moments.core.framing import Framing, fit_rect
-from moments.media.export import ExportRequest, FolderTemplate, Overlay, export
+from moments.media.export.engine import ExportRequest, FolderTemplate, Overlay, export
 from moments.media.tools import Progress
 from tests.media.test_export_support import (
     decodes_cleanly,

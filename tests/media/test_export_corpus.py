@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from moments.core.errors import MediaError
-from moments.media.export import ExportRequest, FolderTemplate, export
+from moments.media.export.engine import ExportRequest, FolderTemplate, export
 from moments.media.probe import probe
 from tests.media.test_export_support import decodes_cleanly, files_in, video_stream
 from tests.support.media import ffmpeg

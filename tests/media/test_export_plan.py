@@ -7,9 +7,9 @@ import pytest
 
 from moments.core.framing import Framing
 from moments.core.presets import MIB
-from moments.media.encoders import CANDIDATES
-from moments.media.export import ExportRequest, FolderTemplate, Overlay, plan
-from moments.media.export_source import SourceDetails, TrimWindow, window_from_times
+from moments.media.export.encoders import CANDIDATES
+from moments.media.export.engine import ExportRequest, FolderTemplate, Overlay, plan
+from moments.media.export.source import SourceDetails, TrimWindow, window_from_times
 from moments.media.probe import AudioStream, MediaInfo, VideoStream
 
 HOSTILE = "a:b 'c' %{pts} \\ [x];[y] \n 🎬 -y"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from moments.core.errors import ShareError, ShareErrorKind
-from moments.media.export import ExportRequest
+from moments.media.export.engine import ExportRequest
 from moments.share import discord
 from moments.share.base import PostRequest
 from moments.share.credentials import AccountStore

@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPen
 
 from moments.core.captions import Caption, CaptionStyle, time_windows
-from moments.media.export_graph import Overlay
+from moments.media.export import Overlay
 
 TEXT_FLAGS = Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap
 MAX_WIDTH = 0.9

@@ -12,8 +12,7 @@ import tempfile
 from pathlib import Path
 
 from moments.core.library import Library
-from moments.media.export import ExportResult, export, plan
-from moments.media.moment_export import Rendition
+from moments.media.export import ExportResult, Rendition, export, plan
 from moments.media.probe import MediaInfo, probe
 from moments.ui.common import TaskContext, render_overlays
 

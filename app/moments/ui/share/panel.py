@@ -33,10 +33,13 @@ from moments.core.presets import (
     get_preset,
 )
 from moments.core.source import display_name
-from moments.media.export import ExportResult
-from moments.media.export_graph import FolderTemplate
-from moments.media.moment_export import Rendition
-from moments.media.naming import DEFAULT_TEMPLATE, render_template
+from moments.media.export import (
+    DEFAULT_TEMPLATE,
+    ExportResult,
+    FolderTemplate,
+    Rendition,
+    render_template,
+)
 from moments.share.base import PostRequest
 from moments.share.credentials import PLATFORM_NAMES, AccountStore
 from moments.share.handoff import PLATFORMS as HANDOFF_SPECS

@@ -13,7 +13,7 @@ from pathlib import Path
 from moments.core.edits import MomentEdits
 from moments.core.moment import Moment
 from moments.core.source import display_name
-from moments.media.export_graph import ExportRequest, FolderTemplate
+from moments.media.export.graph import ExportRequest, FolderTemplate
 
 
 @dataclass(frozen=True)

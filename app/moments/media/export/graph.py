@@ -24,14 +24,9 @@ from moments.core.presets import (
     get_preset,
 )
 from moments.core.source import display_name, ffmpeg_input
-from moments.media.encoders import HardwareEncoder
-from moments.media.export_source import (
-    INTERLACED_ORDERS,
-    SourceDetails,
-    TrimWindow,
-    nominal_window,
-)
-from moments.media.naming import DEFAULT_TEMPLATE, render_template
+from moments.media.export.encoders import HardwareEncoder
+from moments.media.export.naming import DEFAULT_TEMPLATE, render_template
+from moments.media.export.source import INTERLACED_ORDERS, SourceDetails, TrimWindow, nominal_window
 from moments.media.probe import MediaInfo, VideoStream
 
 X264_PRESET = "faster"

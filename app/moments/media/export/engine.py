@@ -23,8 +23,8 @@ from moments.core.paths import AppDirs
 from moments.core.presets import OutputKind, get_preset
 from moments.core.source import display_name, ffmpeg_input
 from moments.core.timefmt import format_time
-from moments.media.encoders import HardwareEncoder, working_encoders
-from moments.media.export_graph import (
+from moments.media.export.encoders import HardwareEncoder, working_encoders
+from moments.media.export.graph import (
     SIZE_AIM,
     ExportPlan,
     ExportRequest,
@@ -33,8 +33,8 @@ from moments.media.export_graph import (
     plan,
     target_path,
 )
-from moments.media.export_source import SourceDetails, TrimWindow, source_details, trim_window
-from moments.media.naming import publish, sweep_stale_work, work_path_for
+from moments.media.export.naming import publish, sweep_stale_work, work_path_for
+from moments.media.export.source import SourceDetails, TrimWindow, source_details, trim_window
 from moments.media.probe import MediaInfo, probe
 from moments.media.tools import Progress, ProgressCallback, run_ffmpeg
 
