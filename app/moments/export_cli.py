@@ -13,7 +13,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn, TextIO
 
 from moments.core.errors import (
     CancelledError,
@@ -32,10 +32,10 @@ from moments.core.presets import (
     ExportPreset,
     OutputKind,
     estimate_size,
-    get_preset,
     normalize_hashtags,
     validate,
 )
+from moments.core.settings import Preferences, effective_preset, export_overrides, load_preferences
 from moments.core.source import display_name, normalize_location
 from moments.core.timefmt import format_time, parse_time
 from moments.media.export import ExportRequest, FolderTemplate, Overlay, export, plan
@@ -119,8 +119,8 @@ def _export(args: argparse.Namespace) -> int:
         raise _UsageError(
             f"--start is after the end of “{display_name(source)}” ({format_time(info.duration)})"
         )
-    overrides = _settings_overrides(args.preset)
-    preset = get_preset(args.preset, overrides)
+    prefs = _preferences()
+    preset = effective_preset(args.preset, prefs)
     tags = normalize_hashtags(args.hashtag)
     comment = "\n".join([*args.caption, " ".join(tags)]).strip()
     request = ExportRequest(
@@ -132,7 +132,7 @@ def _export(args: argparse.Namespace) -> int:
         framing=Framing(aspect=args.aspect, mode="fit" if args.fit else "crop"),
         title=Path(display_name(source)).stem,
         comment=comment,
-        preset_overrides=overrides,
+        preset_overrides=export_overrides(args.preset, prefs),
     )
     shape = plan(request, info)
     post_text = " ".join(tags)  # what a script posts; the captions are in the picture
@@ -227,15 +227,9 @@ def _render_captions(texts: list[str], width: int, height: int, folder: Path) ->
     return [Overlay(path)]
 
 
-def _settings_overrides(preset_id: str) -> dict[str, Any]:
-    """``preset_overrides[preset_id]`` from settings.json (ignored when unreadable)."""
-    try:
-        raw = json.loads(AppDirs.from_environment().settings_file.read_text(encoding="utf-8"))
-        overrides = raw.get("preset_overrides", {}).get(preset_id, {})
-        get_preset(preset_id, overrides)
-    except (OSError, ValueError, AttributeError, TypeError, KeyError):
-        return {}
-    return dict(overrides) if isinstance(overrides, dict) else {}
+def _preferences() -> Preferences:
+    """The user's settings.json, as the player reads it (``preset_overrides`` included)."""
+    return load_preferences(AppDirs.from_environment().settings_file)
 
 
 class _Ticker:
@@ -282,7 +276,8 @@ def presets_main(argv: list[str]) -> int:
         return EXIT_USAGE
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
-    presets = [get_preset(p.id, _settings_overrides(p.id)) for p in PRESETS]
+    prefs = _preferences()
+    presets = [effective_preset(p.id, prefs) for p in PRESETS]
     if args.json:
         print(json.dumps([dataclasses.asdict(p) for p in presets], indent=2, ensure_ascii=False))
         return EXIT_OK
