@@ -25,12 +25,15 @@ def make_window(qtbot: QtBot) -> Iterator[WindowFactory]:
     windows: list[MainWindow] = []
 
     def factory(
-        *, size: tuple[int, int] | None = (960, 640), edit_on_capture: bool = False
+        *,
+        size: tuple[int, int] | None = (960, 640),
+        edit_on_capture: bool = False,
+        prefs: Preferences | None = None,
     ) -> MainWindow:
         """``edit_on_capture`` is off unless asked for: the editor would take the focus from
-        the window the test types into."""
+        the window the test types into. ``prefs`` (as read from settings.json) wins."""
         messages.install_excepthooks()
-        prefs = Preferences(edit_on_capture=edit_on_capture)
+        prefs = prefs if prefs is not None else Preferences(edit_on_capture=edit_on_capture)
         window = MainWindow(AppDirs.from_environment().ensure(), prefs)
         qtbot.addWidget(window)
         if size is not None:

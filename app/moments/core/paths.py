@@ -58,7 +58,8 @@ class AppDirs:
 
     @property
     def ui_state_file(self) -> Path:
-        return self.config / "ui-state.ini"
+        """Window geometry and what the share panel remembers (``core/settings.UiState``)."""
+        return self.config / "ui-state.json"
 
     def ensure(self) -> AppDirs:
         for folder in (self.data, self.config, self.cache, self.log):

@@ -28,7 +28,8 @@ from moments.core.edits import MomentEdits
 from moments.core.framing import Framing, framed_output_size
 from moments.core.library import Library
 from moments.core.moment import Moment
-from moments.core.presets import PRESETS, get_preset
+from moments.core.presets import PRESETS
+from moments.core.settings import Settings
 from moments.core.source import display_name
 from moments.core.timefmt import format_time
 from moments.media.probe import MediaInfo, probe
@@ -73,10 +74,12 @@ class EditorWindow(QMainWindow):
         hint: SubtitleHint | None = None,
         accounts: AccountStore | None = None,
         outbox: OutboxService | None = None,
+        settings: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("editorWindow")
+        self.settings = settings if settings is not None else Settings()
         self.setWindowTitle(f"Edit “{moment.title}” — Moments")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(1180, 760)
@@ -144,7 +147,9 @@ class EditorWindow(QMainWindow):
         when its tab is chosen): opening the editor at the press does not wait for it."""
         if self._share is None:
             accounts, outbox = self._share_args
-            self._share = SharePanel(self.model, self.tasks, accounts=accounts, outbox=outbox)
+            self._share = SharePanel(
+                self.model, self.tasks, accounts=accounts, outbox=outbox, settings=self.settings
+            )
             if self._source_facts is not None:
                 self._share.set_source_facts(*self._source_facts)
             index, current = self.tabs.indexOf(self._share_page), self.tabs.currentIndex()
@@ -229,7 +234,7 @@ class EditorWindow(QMainWindow):
     # -- model → view --------------------------------------------------------------------------
     def _apply(self, edits: MomentEdits) -> None:
         moment = self.model.moment
-        preset = get_preset(edits.preset)
+        preset = self.settings.preset(edits.preset)
         start, end = edits.trim(moment)
         self.platform.setCurrentIndex(max(0, self.platform.findData(edits.preset)))
         if self.title.text() != (edits.title or moment.title) and not self.title.hasFocus():
@@ -249,7 +254,7 @@ class EditorWindow(QMainWindow):
 
     def output_size(self) -> tuple[int, int]:
         edits = self.model.edits
-        preset = get_preset(edits.preset)
+        preset = self.settings.preset(edits.preset)
         dw, dh = self._display
         framing = edits.framing_for(edits.preset)
         return framed_output_size(dw, dh, framing, preset.long_side, preset.short_side)

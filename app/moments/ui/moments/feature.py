@@ -126,6 +126,7 @@ class MomentsFeature(QObject):
                 hint=self._window.subtitle_hint(),
                 accounts=self.accounts,
                 outbox=self.outbox,
+                settings=self._window.settings,
             )
             if moment.id is not None:
                 self.editors[moment.id] = editor

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer, QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
@@ -13,7 +13,7 @@ from moments import APP_NAME, __version__
 from moments.core.history import PlaybackHistory
 from moments.core.moment import Moment
 from moments.core.paths import AppDirs, resources_dir
-from moments.core.settings import Preferences, save_preferences
+from moments.core.settings import Preferences, Settings
 from moments.core.source import display_name, is_url, normalize_location
 from moments.core.timefmt import format_time
 from moments.media.demo import demo_film_path, demo_is_ready, make_demo
@@ -28,7 +28,10 @@ from moments.ui.common import (
     TaskRunner,
     Toast,
     file_dialog,
+    geometry_bytes,
+    geometry_text,
     messages,
+    open_ui_state,
 )
 from moments.ui.editor import SubtitleHint
 from moments.ui.moments import MomentsFeature
@@ -48,6 +51,9 @@ class MainWindow(QMainWindow):
     def __init__(self, dirs: AppDirs, prefs: Preferences) -> None:
         super().__init__()
         self.dirs = dirs
+        self.settings = Settings(
+            prefs, open_ui_state(dirs), prefs_file=dirs.settings_file, ui_file=dirs.ui_state_file
+        )
         self.prefs = prefs
         self.history = PlaybackHistory(dirs.history_file)
         self._loaded_subtitles: dict[str, Path] = {}
@@ -105,8 +111,7 @@ class MainWindow(QMainWindow):
         self._prefs_timer.setSingleShot(True)
         self._prefs_timer.setInterval(1000)
         self._prefs_timer.timeout.connect(self._save_prefs)
-        self._ui_state = QSettings(str(dirs.ui_state_file), QSettings.Format.IniFormat)
-        geometry = self._ui_state.value("window/geometry")
+        geometry = geometry_bytes(self.settings.ui)
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
@@ -342,17 +347,14 @@ class MainWindow(QMainWindow):
             self.history.remember_position(location, self.player.playhead(), duration)
 
     def _save_prefs(self) -> None:
-        try:
-            save_preferences(self.prefs, self.dirs.settings_file)
-        except Exception as exc:  # noqa: BLE001 - settings are not worth a crash
-            log.warning("could not save preferences: %s", exc)
+        self.settings.save_prefs()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember_position()
         if self.fullscreen.active:
             self.set_fullscreen(False)
-        self._ui_state.setValue("window/geometry", self.saveGeometry())
-        self._ui_state.sync()
+        self.settings.ui.window_geometry = geometry_text(self.saveGeometry())
+        self.settings.save_ui()
         self._save_prefs()
         self.moments.shutdown()
         self.tasks.cancel_all()

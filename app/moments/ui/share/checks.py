@@ -20,6 +20,7 @@ from moments.core.presets import (
     get_preset,
     validate,
 )
+from moments.core.settings import Settings
 
 if TYPE_CHECKING:  # the share panel works on the editor's model; the editor embeds it
     from moments.ui.editor import EditorModel
@@ -38,10 +39,13 @@ class ShareChecks(QWidget):
     fixed = Signal()
     """A fix was applied (the panel refreshes)."""
 
-    def __init__(self, model: EditorModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: EditorModel, settings: Settings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("shareChecks")
         self.model = model
+        self.settings = settings
         self.display: tuple[int, int] = (1920, 1080)
         self.fps = 30.0
         self._states: dict[str, TargetState] = {}
@@ -52,12 +56,13 @@ class ShareChecks(QWidget):
         return self._states.setdefault(preset_id, TargetState())
 
     def preset(self, preset_id: str) -> ExportPreset:
-        return get_preset(preset_id, self.state(preset_id).overrides)
+        """The limits this target's file is checked and made against."""
+        return self.settings.preset(preset_id, self.state(preset_id).overrides)
 
     def problems_for(self, preset_id: str) -> list[Problem]:
         edits, moment = self.model.edits, self.model.moment
         state = self.state(preset_id)
-        preset = get_preset(preset_id, state.overrides)
+        preset = self.preset(preset_id)
         framing = edits.framing_for(preset_id)
         width, height = framed_output_size(
             *self.display, framing, preset.long_side, preset.short_side

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from moments.core.presets import (
     Problem,
     get_preset,
 )
+from moments.core.settings import Settings
 from moments.core.source import display_name
 from moments.media.export import (
     DEFAULT_TEMPLATE,
@@ -57,9 +58,6 @@ if TYPE_CHECKING:  # the share panel works on the editor's model; the editor emb
     from moments.ui.editor import EditorModel
 
 log = logging.getLogger(__name__)
-
-DEFAULT_TARGETS = ("x",)
-
 
 HANDOFF_OF_PRESET = {spec.preset: name for name, spec in HANDOFF_SPECS.items()}
 
@@ -89,10 +87,12 @@ class SharePanel(QWidget):
         fps: float = 30.0,
         accounts: AccountStore | None = None,
         outbox: OutboxService | None = None,
+        settings: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("sharePanel")
+        self.settings = settings if settings is not None else Settings()
         self.model = model
         self.tasks = tasks
         self.library = model._library
@@ -105,13 +105,12 @@ class SharePanel(QWidget):
         self._queue: list[tuple[Rendition, RenditionRow]] = []
         self._running: Task | None = None
         self._rows: list[RenditionRow] = []
-        settings = QSettings()
+        remembered = self.settings.ui
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Make a file for"))
         self.targets = QListWidget()
         self.targets.setAccessibleName("Share targets")
-        chosen = settings.value("share/targets", list(DEFAULT_TARGETS))
-        chosen = chosen if isinstance(chosen, list) else [str(chosen)]
+        chosen = remembered.share_targets
         for preset in PRESETS:
             item = QListWidgetItem(preset.name)
             item.setData(Qt.ItemDataRole.UserRole, preset.id)
@@ -127,13 +126,13 @@ class SharePanel(QWidget):
         self.post.accounts_requested.connect(self.open_accounts)
         self.post.setVisible(accounts is not None)
         layout.addWidget(self.post)
-        self.problems = ShareChecks(model)
+        self.problems = ShareChecks(model, self.settings)
         self.problems.display, self.problems.fps = display_size, fps
         self.problems.fixed.connect(self.refresh)
         layout.addWidget(self.problems)
 
         folder_row = QHBoxLayout()
-        self.folder = QLineEdit(str(settings.value("share/folder", str(default_folder()))))
+        self.folder = QLineEdit(remembered.share_folder or str(default_folder()))
         self.folder.setAccessibleName("Destination folder")
         browse = QPushButton("Choose…")
         browse.setAccessibleName("Choose the destination folder")
@@ -143,7 +142,7 @@ class SharePanel(QWidget):
         folder_row.addWidget(browse)
         layout.addLayout(folder_row)
         name_row = QHBoxLayout()
-        self.template = QLineEdit(str(settings.value("share/template", DEFAULT_TEMPLATE)))
+        self.template = QLineEdit(remembered.share_template or DEFAULT_TEMPLATE)
         self.template.setAccessibleName("File name template")
         self.template.setToolTip("{title}, {timecode} and {preset} are filled in")
         self.template.textChanged.connect(lambda _t: self.refresh())
@@ -239,7 +238,7 @@ class SharePanel(QWidget):
     def _name_preview(self, preset_id: str, *, several: bool = False) -> str:
         edits, moment = self.model.edits, self.model.moment
         start, _ = edits.trim(moment)
-        preset = get_preset(preset_id)
+        preset = self.settings.preset(preset_id)
         title = edits.title or Path(display_name(moment.source)).stem
         template = self.template.text() or DEFAULT_TEMPLATE
         if several and "{preset}" not in template:
@@ -260,10 +259,11 @@ class SharePanel(QWidget):
         if not presets and not accounts:
             return []
         folder = Path(self.folder.text()).expanduser()
-        settings = QSettings()
-        settings.setValue("share/folder", str(folder))
-        settings.setValue("share/template", self.template.text())
-        settings.setValue("share/targets", presets)
+        remembered = self.settings.ui
+        remembered.share_folder = str(folder)
+        remembered.share_template = self.template.text()
+        remembered.share_targets = presets
+        self.settings.save_ui()
         template = self.template.text() or DEFAULT_TEMPLATE
         if len(presets) + len(accounts) > 1 and "{preset}" not in template:
             template += " {preset}"  # one file per platform: say which is which
@@ -312,8 +312,10 @@ class SharePanel(QWidget):
         state = self.problems.state(rendition.preset)
         row.started()
 
+        overrides = self.settings.export_overrides(rendition.preset, state.overrides)
+
         def work(ctx):  # type: ignore[no-untyped-def]
-            return run_rendition(ctx, rendition, library=self.library, overrides=state.overrides)
+            return run_rendition(ctx, rendition, library=self.library, overrides=overrides)
 
         task = self.tasks.run(
             work,
