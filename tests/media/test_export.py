@@ -231,13 +231,17 @@ def test_full_disk_is_a_storage_error_with_nothing_left(
     assert out.strip().endswith("[]")
 
 
-def test_stale_work_files_of_dead_exports_are_swept(
+def test_a_user_file_named_like_a_work_file_survives_an_export(
     coded_video: CodedVideo, tmp_path: Path
 ) -> None:
-    stale = tmp_path / ".moments-export-999999999-dead.mp4"
-    stale.write_bytes(b"left by a killed export")
+    """Only work files this installation recorded are ever swept (issue 12.4): a user's file
+    with a work file's name and a dead pid, or another machine's export in a shared folder,
+    stays."""
+    theirs = tmp_path / ".moments-export-999999999-dead.mp4"
+    theirs.write_bytes(b"a finished clip that happens to have this name")
     export(clip(coded_video, tmp_path))
-    assert not stale.exists()
+    assert theirs.read_bytes() == b"a finished clip that happens to have this name"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [theirs.name]
 
 
 def test_unreadable_sources_and_bad_ranges(coded_video: CodedVideo, tmp_path: Path) -> None:

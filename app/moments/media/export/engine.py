@@ -8,7 +8,6 @@ leave nothing behind. ``export`` blocks: the UI runs it in a worker (``ui/tasks`
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import threading
 import time
@@ -16,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from moments.core import leftovers
 from moments.core.atomic import storage_error
 from moments.core.cancel import CancelToken
 from moments.core.errors import CancelledError, ClipError, MediaError, StorageError
@@ -33,7 +33,7 @@ from moments.media.export.graph import (
     plan,
     target_path,
 )
-from moments.media.export.naming import publish, sweep_stale_work, work_path_for
+from moments.media.export.naming import new_work_file, publish
 from moments.media.export.source import SourceDetails, TrimWindow, source_details, trim_window
 from moments.media.probe import MediaInfo, probe
 from moments.media.tools import Progress, ProgressCallback, run_ffmpeg
@@ -94,18 +94,18 @@ def export(
     hardware = _hardware(request) if preset.kind is OutputKind.VIDEO else None
     target = target_path(request, preset)
     _prepare_folder(target.parent)
-    sweep_stale_work(target.parent)
-    work = work_path_for(target)
-    job = _Job(request, info, details, window, work, hardware, progress, cancel)
+    work = new_work_file(target)
     try:
-        done = job.run()
-        produced = _verify(done, request)
-        cancel.raise_if_cancelled()
-        final = publish(work, target)
+        with leftovers.work_folder("moments-export-") as scratch:
+            job = _Job(request, info, details, window, work, scratch, hardware, progress, cancel)
+            done = job.run()
+            produced = _verify(done, request)
+            cancel.raise_if_cancelled()
+            final = publish(work, target)
     except ClipError as exc:
         raise _classify(exc, request) from exc
     finally:
-        _remove([work, *work.parent.glob(f"{work.stem}.pass*")])
+        leftovers.remove(work)
     if progress is not None:
         progress(Progress(done.duration, 1.0, None, 0.0))
     duration = produced.duration if produced.duration is not None else done.duration
@@ -121,6 +121,8 @@ class _Job:
     details: SourceDetails
     window: TrimWindow
     work: Path
+    scratch: Path
+    """A private folder for the passes' own files (the two-pass log)."""
     hardware: HardwareEncoder | None
     progress: ProgressCallback | None
     cancel: CancelToken
@@ -132,7 +134,7 @@ class _Job:
             details=self.details,
             window=self.window,
             work=self.work,
-            passlog=self.work.with_suffix(".pass"),
+            passlog=self.scratch / "pass",
             hardware=self.hardware,
             force_kbps=force_kbps,
         )
@@ -146,7 +148,6 @@ class _Job:
         # Rare: the encoder overshot. Aim lower by the measured ratio and encode again.
         size = self.work.stat().st_size
         kbps = first.video_kbps or 1000
-        _remove([self.work])
         second = self.plan(force_kbps=max(32, int(kbps * cap * SIZE_AIM / size * 0.97)))
         self._run_passes(second)
         if self.work.stat().st_size > cap:
@@ -302,9 +303,3 @@ def _classify(error: ClipError, request: ExportRequest) -> MediaError | ClipErro
             details=error.stderr,
         )
     return error
-
-
-def _remove(paths: Sequence[Path]) -> None:
-    for path in paths:
-        with contextlib.suppress(OSError):
-            path.unlink()

@@ -142,7 +142,8 @@ def plan(
     inputs += ["-i", ffmpeg_input(request.source)]
     for overlay in request.overlays:
         inputs += ["-i", ffmpeg_input(str(Overlay(*overlay).png))]
-    common = ["-n", *inputs, "-filter_complex", graph, "-map", "[vout]"]
+    # -y: the work file was made empty, exclusively, before (``naming.new_work_file``).
+    common = ["-y", *inputs, "-filter_complex", graph, "-map", "[vout]"]
     passes = _passes(
         request,
         preset,

@@ -10,6 +10,7 @@ import re
 import secrets
 from pathlib import Path
 
+from moments.core import leftovers
 from moments.core.atomic import storage_error
 from moments.core.timefmt import format_timecode
 
@@ -49,11 +50,18 @@ def numbered(path: Path, n: int) -> Path:
     return path if n <= 1 else path.with_name(f"{path.stem} ({n}){path.suffix}")
 
 
-def work_path_for(target: Path) -> Path:
-    """A hidden work file beside ``target``: same folder (so the final rename is atomic), same
-    extension, and our process id, so a later export can clean it up if this one is killed."""
-    token = secrets.token_hex(4)
-    return target.with_name(f"{WORK_PREFIX}{os.getpid()}-{token}{target.suffix}")
+def new_work_file(target: Path) -> Path:
+    """A new, empty, hidden work file beside ``target`` (same folder, so the final rename is
+    atomic; same extension), recorded as this process's (``core/leftovers``) so that a later
+    start removes it if this process is killed. Raises StorageError when it cannot be made."""
+    while True:
+        work = target.with_name(f"{WORK_PREFIX}{secrets.token_hex(6)}{target.suffix}")
+        try:
+            return leftovers.new_file(work)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise storage_error(exc, target) from exc
 
 
 def publish(work: Path, target: Path) -> Path:
@@ -79,25 +87,3 @@ def publish(work: Path, target: Path) -> Path:
             work.unlink()
         return candidate
     raise FileExistsError(target)
-
-
-def sweep_stale_work(folder: Path) -> None:
-    """Remove work files left by exports whose process no longer runs (killed, crashed)."""
-    if os.name != "posix":
-        return  # os.kill(pid, 0) is not a liveness test on Windows
-    with contextlib.suppress(OSError):
-        for path in folder.glob(f"{WORK_PREFIX}*"):
-            pid_text = path.name[len(WORK_PREFIX) :].split("-", 1)[0]
-            if pid_text.isdigit() and int(pid_text) != os.getpid() and not _alive(int(pid_text)):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
