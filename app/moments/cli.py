@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] in SUBCOMMANDS:
         setup_logging(dirs.log_file)
         command = args.pop(0)
+        if command == "export":
+            _sweep_leftovers()
         if command == "doctor":
             argparse.ArgumentParser(prog="moments doctor").parse_args(args)
             from moments import doctor
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         from moments.ui.self_test import run_self_test
 
         return run_self_test()
+    _sweep_leftovers()
     from moments.ui.app import run_gui
 
     return run_gui(options.location, fullscreen=options.fullscreen, new_window=options.new_window)
@@ -105,3 +108,10 @@ def _desktop_integration(install: bool, default_player: bool) -> int:
         return 1
     print(report)
     return 0
+
+
+def _sweep_leftovers() -> None:
+    """Work files and live rings of Moments processes that were killed: removed now."""
+    from moments.core import leftovers
+
+    leftovers.sweep()

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from moments.core import leftovers
+from moments.core.atomic import storage_error
 from moments.core.cancel import CancelToken
 from moments.core.errors import ClipError, MediaError, MomentsError
 from moments.core.moment import SourceRange
@@ -134,7 +136,7 @@ def capture(
                     found, raw_path = _cut_covering(rng, info, dest, ".mov", cancel, progress)
                     made.append(raw_path)
                     if first_cut != raw_path:
-                        first_cut.unlink(missing_ok=True)
+                        leftovers.remove(first_cut)
                 thumbnail = thumbing.result() if thumbing is not None else None
                 if thumbnail_path is not None and is_url(rng.source):
                     clip_time = at - found.start_time
@@ -147,8 +149,10 @@ def capture(
     except BaseException:
         for path in [*made, thumbnail_path]:
             if path is not None:
-                path.unlink(missing_ok=True)
+                leftovers.remove(path)
         raise
+    for path in made:
+        leftovers.forget(path)  # the caller's now
     covered = SourceRange(rng.source, max(0.0, found.first), max(found.end, found.first + 1e-3))
     return CaptureResult(raw_path, found.start_time, covered, found.has_video, thumbnail)
 
@@ -186,7 +190,7 @@ def save_thumbnail(
                 break
         raise MediaError(f"“{display_name(source)}” has no picture at that time.")
     finally:
-        tmp.unlink(missing_ok=True)
+        leftovers.remove(tmp)
 
 
 def probe_clip(path: Path) -> ClipProbe | None:
@@ -258,9 +262,10 @@ def _cut_covering(
             log.info("clip of %s starts at %.3f, after %.3f", name, found.first, rng.start)
         raw_path = dest.parent / (dest.name + suffix)
         tmp.replace(raw_path)
+        leftovers.journal().record(raw_path)  # until capture() returns it
         return found, raw_path
     finally:
-        tmp.unlink(missing_ok=True)
+        leftovers.remove(tmp)
 
 
 def _read_back(clip: Path, start: float, name: str) -> ClipProbe:
@@ -421,7 +426,15 @@ def _input_error(exc: ClipError, source: str) -> MomentsError:
 
 
 def _hidden_temp(target: Path) -> Path:
-    return target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
+    """A new, empty, hidden file beside ``target``, recorded as a work file (``leftovers``):
+    removed by the next start if this process is killed while it exists."""
+    while True:
+        try:
+            return leftovers.new_file(target.parent / f".{target.name}.{secrets.token_hex(4)}.part")
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise storage_error(exc, target) from exc
 
 
 def _num(value: Any) -> float | None:
