@@ -48,6 +48,16 @@ class CancelledError(MomentsError):
         super().__init__(message)
 
 
+class StoryError(MomentsError):
+    """An interactive story cannot be read or played: broken JSON, a schema or story error,
+    missing media. ``problems`` holds every line ``moments story check`` would print about
+    it (``error CODE: message``) when they are known."""
+
+    def __init__(self, message: str, *, problems: tuple[str, ...] = (), details: str = "") -> None:
+        super().__init__(message, details=details or "\n".join(problems))
+        self.problems = problems
+
+
 class ShareErrorKind(StrEnum):
     """Why a post failed, which says what to do next."""
 

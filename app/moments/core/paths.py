@@ -36,6 +36,11 @@ class AppDirs:
         return self.data / "demo"
 
     @property
+    def stories(self) -> Path:
+        """Progress and persistent state of interactive stories, one JSON file per story."""
+        return self.data / "stories"
+
+    @property
     def library_file(self) -> Path:
         return self.data / "library.sqlite3"
 
