@@ -17,6 +17,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any, Literal
 
+import regex
+
 from moments.core.framing import ASPECTS
 from moments.core.timefmt import format_time
 
@@ -335,44 +337,19 @@ def _text_problems(preset: ExportPreset, facts: ClipFacts) -> list[Problem]:
 
 # --- post text ---------------------------------------------------------------------------
 
-_JOINERS = {0x200D, 0x20E3}
-
-
-def _extends_cluster(code: int, previous: int | None, ri_run: int) -> bool:
-    if previous is None:
-        return False
-    if previous == 0x200D or code in _JOINERS:
-        return True
-    if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or 0xE0020 <= code <= 0xE007F:
-        return True
-    if 0x1F3FB <= code <= 0x1F3FF:
-        return True
-    if 0x1F1E6 <= code <= 0x1F1FF and ri_run % 2 == 1:
-        return True
-    if previous == 0x0D and code == 0x0A:
-        return True
-    return unicodedata.category(chr(code)) in ("Mn", "Me", "Mc")
+_GRAPHEME = regex.compile(r"\X")
 
 
 def grapheme_count(text: str) -> int:
-    """User-perceived characters (an approximation of Unicode grapheme clusters: combining
-    marks, emoji ZWJ sequences, skin tones, flags and CRLF count once)."""
-    return len(grapheme_clusters(text))
+    """User-perceived characters: Unicode extended grapheme clusters (UAX #29), as Bluesky
+    and Mastodon count them."""
+    return len(_GRAPHEME.findall(text))
 
 
 def grapheme_clusters(text: str) -> list[str]:
-    """``text`` cut into the user-perceived characters ``grapheme_count`` counts."""
-    clusters: list[str] = []
-    previous, ri_run = None, 0
-    for char in text:
-        code = ord(char)
-        if clusters and _extends_cluster(code, previous, ri_run):
-            clusters[-1] += char
-        else:
-            clusters.append(char)
-        ri_run = ri_run + 1 if 0x1F1E6 <= code <= 0x1F1FF else 0
-        previous = code
-    return clusters
+    """``text`` cut into extended grapheme clusters (UAX #29, the ``regex`` module's ``\\X``;
+    ``tests/conformance/test_graphemes.py`` runs Unicode's GraphemeBreakTest.txt on it)."""
+    return list(_GRAPHEME.findall(text))
 
 
 def normalize_hashtags(tags: Iterable[str]) -> list[str]:
