@@ -7,10 +7,12 @@ inject failures with ``fail_next`` and read what our client sent from ``requests
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import http.server
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -29,6 +31,8 @@ class Recorded:
     query: dict[str, list[str]]
     headers: Message
     body: bytes
+    client_port: int = 0
+    """The client's port: the same for requests on one kept-alive connection."""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -73,6 +77,8 @@ class FakeService:
         self.lock = threading.Lock()
         self._server: http.server.ThreadingHTTPServer | None = None
         self.port = 0
+        self.connections: set[socket.socket] = set()
+        """Open client connections (HTTP/1.1 keeps them): ``stop()`` cuts them."""
 
     # --- life ---------------------------------------------------------------------------------
 
@@ -86,10 +92,16 @@ class FakeService:
         return self.url
 
     def stop(self) -> None:
+        """Stop listening and cut every open connection, as a server that goes away does."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        with self.lock:
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+            self.connections.clear()
 
     @property
     def url(self) -> str:
@@ -122,6 +134,20 @@ class FakeService:
         return self.handle(request)
 
 
+class FakeRedirect(FakeService):
+    """An address that moved: every request gets ``status`` to the same path at ``to``."""
+
+    def __init__(self, to: str, status: int = 301) -> None:
+        super().__init__()
+        self.to = to.rstrip("/")
+        self.status = status
+
+    def handle(self, request: Recorded) -> Reply:
+        query = urllib.parse.urlencode(request.query, doseq=True)
+        location = self.to + request.path + (f"?{query}" if query else "")
+        return Reply(self.status, b"", {"Location": location})
+
+
 def bearer(request: Recorded) -> str | None:
     value = request.headers.get("Authorization", "")
     return value.removeprefix("Bearer ") if value.startswith("Bearer ") else None
@@ -129,12 +155,36 @@ def bearer(request: Recorded) -> str | None:
 
 def _handler(service: FakeService) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # connections kept alive, as the real services do
+        wbufsize = 65536  # an answer's head and body in one write (no delayed-ACK stalls)
+
+        def setup(self) -> None:
+            super().setup()
+            with service.lock:
+                service.connections.add(self.connection)
+
+        def finish(self) -> None:
+            with service.lock:
+                service.connections.discard(self.connection)
+            super().finish()
+
         def _serve(self) -> None:
             parts = urllib.parse.urlsplit(self.path)
+            if self.command in ("POST", "PUT") and self.headers.get("Content-Length") is None:
+                # nginx and Cloudflare in front of the services: 411 Length Required
+                self.send_response(411)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             length = int(self.headers.get("Content-Length") or 0)
             body = b"".join(self._read(length))
             request = Recorded(
-                self.command, parts.path, urllib.parse.parse_qs(parts.query), self.headers, body
+                self.command,
+                parts.path,
+                urllib.parse.parse_qs(parts.query),
+                self.headers,
+                body,
+                int(self.client_address[1]),
             )
             reply = service._dispatch(request)
             data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()

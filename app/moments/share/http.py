@@ -1,39 +1,52 @@
 """The one HTTP client of ``share``: HTTPS only (plain http to loopback for tests), streamed
-uploads with progress and cancel, errors as ``ShareError`` sentences, nothing secret logged.
+uploads with progress and cancel, a redirect policy, errors as ``ShareError`` sentences,
+nothing secret logged.
 
-Built on ``http.client`` so an upload reports every block it sends and stops within one
-block of a cancel. Redirects are not followed. Logs name the method, host and a path the
-caller may redact (``log_as``); never headers, bodies or query strings.
+Built on ``httpx`` (docs/architecture.md, Sharing, says why): connections are kept and
+reused per host, proxies come from the environment and the system (``HTTPS_PROXY``,
+``NO_PROXY``; never for loopback), timeouts are per phase (connect, then each read or
+write). Redirects: a GET (and a sign-in's discovery) follows up to five same-scheme
+redirects, dropping ``Authorization`` when the host changes; anything else gets the 3xx
+answer to explain. Logs name the method, host and a path the caller may redact
+(``log_as``); never headers, bodies or query strings (httpx's own request log is muted).
 """
 
 from __future__ import annotations
 
-import contextlib
-import http.client
+import http.cookiejar
 import json
 import logging
-import secrets
 import socket
+import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from email.message import Message
+from datetime import datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any, TypeVar
+
+import httpx
 
 from moments.core.cancel import CancelToken
 from moments.core.errors import CancelledError, ShareError, ShareErrorKind
+from moments.share.http_body import Body, multipart
+
+__all__ = ["Body", "Response", "http_error", "multipart", "origin", "poll", "send"]
 
 log = logging.getLogger(__name__)
+for _noisy in ("httpx", "httpcore"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)  # they log full URLs, tokens included
 T = TypeVar("T")
 
 ProgressCallback = Callable[[float], None]
 """Called with the fraction done, 0.0 to 1.0."""
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
-BLOCK = 256 * 1024
 USER_AGENT = "Moments (desktop video player)"
+MAX_REDIRECTS = 5
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+CONNECT_TIMEOUT = 15.0
+_CREDENTIALS = ("authorization", "cookie")
 
 
 def check_url(url: str, service: str) -> urllib.parse.SplitResult:
@@ -55,61 +68,13 @@ def origin(url: str, service: str) -> str:
 
 
 @dataclass(frozen=True)
-class Body:
-    """A request body sent in blocks: ``length`` bytes from ``blocks()``."""
-
-    content_type: str
-    length: int
-    blocks: Callable[[], Iterator[bytes]]
-
-    @classmethod
-    def of_bytes(cls, data: bytes, content_type: str) -> Body:
-        return cls(content_type, len(data), lambda: iter((data,)))
-
-    @classmethod
-    def of_json(cls, value: Any) -> Body:
-        return cls.of_bytes(json.dumps(value, ensure_ascii=False).encode(), "application/json")
-
-    @classmethod
-    def of_form(cls, fields: Sequence[tuple[str, str]]) -> Body:
-        encoded = urllib.parse.urlencode(list(fields)).encode()
-        return cls.of_bytes(encoded, "application/x-www-form-urlencoded")
-
-    @classmethod
-    def of_file(cls, path: Path, content_type: str) -> Body:
-        return cls(content_type, _file_size(path), lambda: _read_blocks(path))
-
-
-def multipart(fields: Sequence[tuple[str, str]], files: Sequence[tuple[str, Path, str]]) -> Body:
-    """``multipart/form-data`` of text ``fields`` and ``files`` (name, path, content type),
-    streamed from disk."""
-    boundary = f"moments-{secrets.token_hex(12)}"
-    parts: list[bytes | Path] = []
-    for name, value in fields:
-        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{_quoted(name)}"\r\n\r\n'
-        parts.append(head.encode() + value.encode() + b"\r\n")
-    for name, path, content_type in files:
-        disposition = f'form-data; name="{_quoted(name)}"; filename="{_quoted(path.name)}"'
-        head = f"--{boundary}\r\nContent-Disposition: {disposition}\r\n"
-        parts += [f"{head}Content-Type: {content_type}\r\n\r\n".encode(), path, b"\r\n"]
-    parts.append(f"--{boundary}--\r\n".encode())
-    length = sum(_file_size(p) if isinstance(p, Path) else len(p) for p in parts)
-
-    def blocks() -> Iterator[bytes]:
-        for part in parts:
-            if isinstance(part, Path):
-                yield from _read_blocks(part)
-            else:
-                yield part
-
-    return Body(f"multipart/form-data; boundary={boundary}", length, blocks)
-
-
-@dataclass(frozen=True)
 class Response:
     status: int
-    headers: Message = field(repr=False)
+    headers: Mapping[str, str] = field(repr=False)
+    """Case-insensitive."""
     body: bytes = field(repr=False)
+    url: str = ""
+    """Where the answer came from, after the redirects that were followed."""
 
     @property
     def ok(self) -> bool:
@@ -136,6 +101,31 @@ class Response:
         except (TypeError, ValueError):
             return None
 
+    def rate_limit_reset(self) -> float | None:
+        """Seconds until the rate limit resets, from the headers services send instead of
+        ``Retry-After``: Mastodon's ``X-RateLimit-Reset`` (an ISO 8601 time), the AT Protocol's
+        ``RateLimit-Reset`` (epoch seconds), Discord's ``X-RateLimit-Reset-After`` (seconds)."""
+        after = self.headers.get("X-RateLimit-Reset-After")
+        if after:
+            try:
+                return max(0.0, float(after))
+            except ValueError:
+                pass
+        value = self.headers.get("X-RateLimit-Reset") or self.headers.get("RateLimit-Reset")
+        if not value:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            try:
+                when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            except ValueError:
+                return None
+            if when.tzinfo is None:
+                return None
+            return max(0.0, when.timestamp() - time.time())
+        return max(0.0, number - time.time()) if number > 1e9 else max(0.0, number)
+
 
 def send(
     method: str,
@@ -148,52 +138,83 @@ def send(
     cancel: CancelToken | None = None,
     progress: ProgressCallback | None = None,
     log_as: str | None = None,
+    follow_redirects: bool | None = None,
 ) -> Response:
     """Send one request and read the whole answer, whatever its status.
 
-    Raises ShareError (NETWORK) when ``service`` cannot be reached or the connection breaks,
-    CancelledError when ``cancel`` is set. ``progress`` follows the bytes of ``body`` sent.
+    Redirects are followed for GET and HEAD (``follow_redirects`` overrides): same scheme
+    only, at most five, credentials dropped when the host changes. Raises ShareError
+    (NETWORK) when ``service`` cannot be reached or the connection breaks, CancelledError
+    when ``cancel`` is set. ``progress`` follows the bytes of ``body`` sent.
     """
+    follow = method in ("GET", "HEAD") if follow_redirects is None else follow_redirects
+    current = dict(headers or {})
+    response = _send_once(method, url, service, current, body, timeout, cancel, progress, log_as)
+    for _ in range(MAX_REDIRECTS if follow else 0):
+        location = response.headers.get("Location")
+        if response.status not in REDIRECTS or not location:
+            break
+        here, there = (
+            urllib.parse.urlsplit(url),
+            urllib.parse.urlsplit(urllib.parse.urljoin(url, location)),
+        )
+        try:
+            check_url(there.geturl(), service)
+        except ShareError:
+            break
+        if there.scheme != here.scheme:
+            break
+        if there.netloc != here.netloc:
+            current = {k: v for k, v in current.items() if k.lower() not in _CREDENTIALS}
+            log.info("%s redirects %s to %s", service, here.hostname, there.hostname)
+        if response.status == 303:
+            method, body = "GET", None
+        url = there.geturl()
+        response = _send_once(method, url, service, current, body, timeout, cancel, progress, None)
+    return response
+
+
+def _send_once(
+    method: str,
+    url: str,
+    service: str,
+    headers: dict[str, str],
+    body: Body | None,
+    timeout: float,
+    cancel: CancelToken | None,
+    progress: ProgressCallback | None,
+    log_as: str | None,
+) -> Response:
     parts = check_url(url, service)
-    target = parts.path or "/"
-    if parts.query:
-        target += f"?{parts.query}"
     shown = log_as or parts.path
-    connection_type = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    )
-    connection = connection_type(parts.hostname or "", parts.port, timeout=timeout)
-    all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+    all_headers = {"Accept": "application/json", **headers}
+    content: bytes | Iterator[bytes] | None = None
     if body is not None:
         all_headers["Content-Type"] = body.content_type
         all_headers["Content-Length"] = str(body.length)
+        content = _stream(body, cancel, progress)
     started = time.monotonic()
     try:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        connection.putrequest(method, target, skip_accept_encoding=True)
-        for name, value in all_headers.items():
-            connection.putheader(name, value)
-        connection.endheaders()
-        if body is not None:
-            # A server may answer early (413) and close: read that answer below.
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                _send_body(connection, body, cancel, progress)
-        answer = connection.getresponse()
-        data = answer.read()
-        response = Response(answer.status, answer.msg, data)
+        answer = _client(parts.hostname in LOOPBACK_HOSTS).request(
+            method,
+            url,
+            headers=all_headers,
+            content=content,
+            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
+        )
+        response = Response(answer.status_code, answer.headers, answer.content, url)
     except CancelledError:
         log.info("%s %s %s%s cancelled", service, method, parts.hostname, shown)
         raise
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, httpx.HTTPError) as exc:
         log.info("%s %s %s%s failed: %s", service, method, parts.hostname, shown, _why(exc))
         raise ShareError(
             f"Moments could not reach {service} ({parts.hostname}): {_why(exc)}.",
             kind=ShareErrorKind.NETWORK,
             details=type(exc).__name__,
         ) from exc
-    finally:
-        connection.close()
     elapsed = time.monotonic() - started
     log.info(
         "%s %s %s%s -> %d (%.2f s)",
@@ -207,6 +228,29 @@ def send(
     return response
 
 
+_clients: dict[bool, httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def _client(loopback: bool) -> httpx.Client:
+    """The shared client (its pool keeps connections per host); loopback never goes
+    through a proxy. Cookies are refused: the APIs Moments uses take tokens."""
+    with _clients_lock:
+        client = _clients.get(loopback)
+        if client is None:
+            client = httpx.Client(
+                trust_env=not loopback,
+                follow_redirects=False,
+                cookies=http.cookiejar.CookieJar(
+                    http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
+                ),
+                headers={"User-Agent": USER_AGENT},
+                limits=httpx.Limits(max_connections=8, keepalive_expiry=30.0),
+            )
+            _clients[loopback] = client
+        return client
+
+
 def http_error(
     response: Response, *, service: str, doing: str, reason: str = "", preset: str | None = None
 ) -> ShareError:
@@ -217,6 +261,8 @@ def http_error(
     details = f"HTTP {status}"
     if status == 429:
         wait = response.retry_after()
+        if wait is None:
+            wait = response.rate_limit_reset()
         when = f" in {_seconds(wait)}" if wait is not None else " later"
         return ShareError(
             f"{service} asks Moments to slow down; it will try {doing} again{when}.",
@@ -248,47 +294,38 @@ def http_error(
     return ShareError(f"{service} refused {doing}{said}.", details=details)
 
 
-def _send_body(
-    connection: http.client.HTTPConnection,
-    body: Body,
-    cancel: CancelToken | None,
-    progress: ProgressCallback | None,
-) -> None:
+def _stream(
+    body: Body, cancel: CancelToken | None, progress: ProgressCallback | None
+) -> Iterator[bytes]:
+    """The blocks of ``body``, checking ``cancel`` before each and reporting each sent."""
     sent = 0
     for block in body.blocks():
         if cancel is not None:
             cancel.raise_if_cancelled()
-        connection.send(block)
+        yield block
         sent += len(block)
         if progress is not None and body.length:
             progress(min(1.0, sent / body.length))
 
 
-def _read_blocks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        while block := handle.read(BLOCK):
-            yield block
-
-
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError as exc:
-        raise ShareError(f"The file to post, {path.name}, cannot be read: {exc.strerror}.") from exc
-
-
-def _quoted(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', "%22").replace("\r", " ").replace("\n", " ")
-
-
 def _why(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError | socket.timeout):
+    """What went wrong, in words; httpx's errors are read through to the OS error."""
+    if isinstance(exc, httpx.TimeoutException | TimeoutError | socket.timeout):
         return "it did not answer in time"
-    if isinstance(exc, ConnectionRefusedError):
-        return "the connection was refused"
-    if isinstance(exc, socket.gaierror):
+    if isinstance(exc, httpx.ProxyError):
+        return "the proxy refused the connection"
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "the connection was refused"
+        if isinstance(cause, socket.gaierror):
+            return "the name is not known (are you offline?)"
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.ConnectError) and "Name or service" in str(exc):
         return "the name is not known (are you offline?)"
-    if isinstance(exc, ConnectionError | http.client.HTTPException):
+    if isinstance(exc, httpx.ConnectError) and "refused" in str(exc).lower():
+        return "the connection was refused"
+    if isinstance(exc, ConnectionError | httpx.TransportError):
         return "the connection broke"
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
