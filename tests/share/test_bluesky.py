@@ -4,13 +4,14 @@ fake PDS and video service on 127.0.0.1."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from moments.core.errors import ShareError, ShareErrorKind
-from moments.share import bluesky
+from moments.share import bluesky, bluesky_session
 from moments.share.base import PostRequest
 from moments.share.bluesky import BlueskyTarget
 from moments.share.credentials import Account, AccountStore
@@ -23,6 +24,7 @@ from tests.support.fake_service import Reply
 def fake() -> Iterator[FakeBluesky]:
     with FakeBluesky() as server:
         yield server
+        assert server.schema_problems == []  # every answer was what the lexicons say
 
 
 def sign_in(fake: FakeBluesky, store: AccountStore) -> Account:
@@ -85,7 +87,7 @@ def test_post_uploads_through_the_video_service_and_makes_the_record(
         "$type": "app.bsky.embed.video",
         "video": {
             "$type": "blob",
-            "ref": {"$link": "bafkreivideo"},
+            "ref": {"$link": "bafkrei" + hashlib.sha256(clip.read_bytes()).hexdigest()[:52]},
             "mimeType": "video/mp4",
             "size": clip.stat().st_size,
         },
@@ -176,11 +178,19 @@ def test_text_over_300_graphemes_is_refused_before_uploading(
     assert len(fake.video_service.sent("/xrpc/app.bsky.video.uploadVideo")) == 1
 
 
-def test_daily_limit_reached(fake: FakeBluesky, store: AccountStore, clip: Path) -> None:
+def test_can_upload_false_is_a_clear_error_with_its_reason(
+    fake: FakeBluesky, store: AccountStore, clip: Path
+) -> None:
     fake.can_upload = False
-    with pytest.raises(ShareError, match="Daily limit reached") as caught:
+    fake.upload_refusal = ("Please confirm your email address", "unconfirmed_email")
+    with pytest.raises(ShareError) as caught:
         make_target(fake, store).post(PostRequest(clip, size=(16, 9)))
-    assert caught.value.kind is ShareErrorKind.RATE_LIMITED
+    assert str(caught.value) == (
+        "Bluesky will not take videos from this account now: "
+        "Please confirm your email address (unconfirmed_email)."
+    )
+    assert caught.value.kind is ShareErrorKind.REFUSED and not caught.value.retryable
+    assert fake.video_service.sent("/xrpc/app.bsky.video.uploadVideo") == []
 
 
 def test_processing_failure_and_slowness(
@@ -216,3 +226,21 @@ def test_a_video_service_error_is_retryable(
     with pytest.raises(ShareError, match="error 502") as caught:
         target.post(PostRequest(clip, size=(16, 9)))
     assert caught.value.kind is ShareErrorKind.SERVER
+
+
+def test_a_session_without_did_doc_resolves_the_did(
+    fake: FakeBluesky, store: AccountStore, clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.include_did_doc = False  # createSession's didDoc is optional (lexicon: unknown)
+    monkeypatch.setattr(bluesky_session, "PLC_DIRECTORY", fake.url)
+    entryway = fake.url.replace("127.0.0.1", "localhost")  # the PDS is not the entryway
+    account = bluesky.sign_in(
+        store, "alice.test", fake.app_password, pds=entryway, video_service=fake.video_service.url
+    )
+    assert store.secrets(account.key)["pds"] == fake.url
+    assert fake.sent(f"/{DID}", "GET")  # asked the PLC directory
+    target = open_target(store, account.key)
+    target._poll = (0.01, 0.02, 10.0)  # type: ignore[attr-defined]
+    assert target.post(PostRequest(clip, "resolved", size=(16, 9))).url
+    (create,) = fake.sent("/xrpc/com.atproto.repo.createRecord")
+    assert create.headers["Host"] == fake.url.removeprefix("http://")

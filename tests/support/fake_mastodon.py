@@ -1,4 +1,13 @@
-"""A fake Mastodon instance: the parts of the REST API Moments uses, as documented.
+"""A fake Mastodon instance: the parts of the REST API Moments uses, as documented and as
+the server itself answers (mastodon/mastodon; Mastodon.py's recorded exchanges in
+tests/conformance/mastodon/ give the shapes).
+
+Every answer carries rack-attack's ``X-RateLimit-Limit/Remaining/Reset`` (an ISO time); a
+throttled request gets 429 with those and no ``Retry-After`` (``rack_attack.rb``): media
+uploads are limited to ``media_limit`` per 30 minutes. An ``Idempotency-Key`` is kept one
+hour of ``clock`` (``PostStatusService``: redis ``setex`` 3600). Media attached to a status
+is 404 to ``GET /api/v1/media/:id`` (the controller looks among unattached media) and 422
+when attached again.
 
 ``/api/v1/apps``, ``/oauth/authorize`` (answers as a user who clicks "Authorize": a redirect
 to the app's redirect URI), ``/oauth/token`` (checks the PKCE verifier against the
@@ -12,8 +21,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from tests.support.fake_service import FakeService, Recorded, Reply, bearer
 
@@ -39,20 +51,46 @@ class FakeMastodon(FakeService):
     apps: dict[str, dict[str, str]] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
     statuses: list[dict[str, object]] = field(default_factory=list)
+    media_limit: int = 30
+    """Uploads per 30 minutes (``throttle_api_media``)."""
+    clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
         super().__init__()
         self._grants: dict[str, _Grant] = {}
         self._media: dict[str, dict[str, object]] = {}
         self._polls: dict[str, int] = {}
-        self._by_key: dict[str, dict[str, object]] = {}
+        self._by_key: dict[str, tuple[float, dict[str, object]]] = {}
+        self._uploads: list[float] = []
+
+    def _window(self, period: float) -> str:
+        """rack-attack's reset: the end of the current period, ISO 8601 with microseconds."""
+        now = self.clock()
+        end = now + (period - now % period)
+        return datetime.fromtimestamp(end, UTC).isoformat(timespec="microseconds")
+
+    def _throttled(self, limit: int, period: float) -> Reply:
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": self._window(period),
+        }
+        return Reply(429, {"error": "Too many requests"}, headers)
+
+    def handle(self, request: Recorded) -> Reply:
+        reply = self._route(request)
+        if reply.status != 429:
+            reply.headers.setdefault("X-RateLimit-Limit", "300")
+            reply.headers.setdefault("X-RateLimit-Remaining", "299")
+            reply.headers.setdefault("X-RateLimit-Reset", self._window(300))
+        return reply
 
     def new_token(self) -> str:
         token = secrets.token_urlsafe(32)
         self.tokens.add(token)
         return token
 
-    def handle(self, request: Recorded) -> Reply:
+    def _route(self, request: Recorded) -> Reply:
         path = request.path
         if path == "/api/v1/apps" and request.method == "POST":
             return self._register(request)
@@ -91,8 +129,14 @@ class FakeMastodon(FakeService):
             return self._upload(request)
         if path.startswith("/api/v1/media/"):
             return self._media_status(path.rsplit("/", 1)[-1])
-        if path == "/api/v1/statuses":
+        if path == "/api/v1/statuses" and request.method == "POST":
             return self._status(request)
+        if path.startswith("/api/v1/statuses/"):
+            found = [s for s in self.statuses if s["id"] == path.rsplit("/", 1)[-1]]
+            return Reply(body=found[0]) if found else Reply(404, {"error": "Record not found"})
+        if path == "/api/v1/accounts/1/statuses":
+            limit = int(request.param("limit") or 20)
+            return Reply(body=list(reversed(self.statuses))[:limit])
         return Reply(404, {"error": "Record not found"})
 
     def _register(self, request: Recorded) -> Reply:
@@ -156,6 +200,11 @@ class FakeMastodon(FakeService):
         )
 
     def _upload(self, request: Recorded) -> Reply:
+        now = self.clock()
+        self._uploads = [t for t in self._uploads if t > now - (now % 1800)]
+        if len(self._uploads) >= self.media_limit:
+            return self._throttled(self.media_limit, 1800)
+        self._uploads.append(now)
         parts = request.parts()
         _, data, content_type = parts["file"]
         if len(data) > (self.enforced_size_limit or self.video_size_limit):
@@ -182,7 +231,7 @@ class FakeMastodon(FakeService):
 
     def _media_status(self, media_id: str) -> Reply:
         media = self._media.get(media_id)
-        if media is None:
+        if media is None or media.get("status_id"):
             return Reply(404, {"error": "Record not found"})
         if self._polls[media_id] > 0:
             self._polls[media_id] -= 1
@@ -192,13 +241,16 @@ class FakeMastodon(FakeService):
 
     def _status(self, request: Recorded) -> Reply:
         key = request.headers.get("Idempotency-Key")
-        if key and key in self._by_key:
-            return Reply(200, self._by_key[key])
+        kept = self._by_key.get(key or "")
+        if kept and self.clock() - kept[0] < 3600:
+            return Reply(200, kept[1])
         form = request.form()
         text = form.get("status", [""])[0]
         if len(text) > self.max_characters:
             return Reply(422, {"error": "Validation failed: Text character limit exceeded"})
         for media_id in form.get("media_ids[]", []):
+            if media_id not in self._media or self._media[media_id].get("status_id"):
+                return Reply(422, {"error": f"Validation failed: media {media_id} not found"})
             if self._media.get(media_id, {}).get("url") is None:
                 return Reply(
                     422, {"error": "Cannot attach files that have not finished processing"}
@@ -211,8 +263,11 @@ class FakeMastodon(FakeService):
             "content": text,
             "visibility": form.get("visibility", ["public"])[0],
             "media_ids": form.get("media_ids[]", []),
+            "media_attachments": [self._media[m] for m in form.get("media_ids[]", [])],
         }
+        for media_id in form.get("media_ids[]", []):
+            self._media[media_id]["status_id"] = status_id
         self.statuses.append(status)
         if key:
-            self._by_key[key] = status
+            self._by_key[key] = (self.clock(), status)
         return Reply(200, status)

@@ -74,6 +74,9 @@ class FakeService:
         self.requests: list[Recorded] = []
         self.fail_next: list[tuple[str, Reply]] = []
         """(path prefix, reply): the next request whose path starts so gets that reply."""
+        self.lose_answer: list[str] = []
+        """Path prefixes: the next such request is carried out, then the connection is cut
+        before the answer is sent (an answer lost on the way back)."""
         self.lock = threading.Lock()
         self._server: http.server.ThreadingHTTPServer | None = None
         self.port = 0
@@ -187,6 +190,15 @@ def _handler(service: FakeService) -> type[http.server.BaseHTTPRequestHandler]:
                 int(self.client_address[1]),
             )
             reply = service._dispatch(request)
+            with service.lock:
+                lost = next((p for p in service.lose_answer if parts.path.startswith(p)), None)
+                if lost is not None:
+                    service.lose_answer.remove(lost)
+            if lost is not None:
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
             data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
             self.send_response(reply.status)
             headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}

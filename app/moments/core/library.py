@@ -404,6 +404,14 @@ class Library:
             if cursor.rowcount == 0:
                 raise KeyError(post_id)
 
+    def set_post_options(self, post_id: int, options: dict[str, Any]) -> None:
+        """Replace a post's options (what a retry of it needs is kept there)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE posts SET options = ?, updated_at = ? WHERE id = ?",
+                (json.dumps(options), time.time(), post_id),
+            )
+
     def set_post_progress(self, post_id: int, fraction: float) -> None:
         with self._write() as conn:
             conn.execute(

@@ -12,6 +12,7 @@ import secrets
 import time
 import unicodedata
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,9 @@ from moments.core.presets import (
 )
 from moments.share.http import ProgressCallback
 
+Note = Callable[[str, str], None]
+"""``note(name, value)``: a target keeps what a retry needs (the outbox stores it with the
+post and gives it back as ``PostRequest.resume``), as soon as it is known."""
 TextUnit = Literal["characters", "graphemes", "weighted"]
 """``weighted``: X's count, where most non-Latin characters and emoji count twice."""
 URL_PATTERN = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
@@ -85,6 +89,12 @@ class PostRequest:
     size: tuple[int, int] | None = None
     """Width and height of the video as shown; probed when None (Bluesky needs it)."""
     idempotency_key: str = field(default_factory=lambda: new_idempotency_key())
+    title: str = ""
+    """Discord: the thread title, needed when the webhook posts to a forum or media channel."""
+    retry: bool = False
+    """An earlier try of this post may have reached the service (the outbox sets it)."""
+    resume: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """What earlier tries learned (``Note``): an uploaded media id, a blob, a status id."""
 
     @property
     def full_text(self) -> str:
@@ -124,9 +134,11 @@ class PostTarget(ABC):
         *,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        note: Note | None = None,
     ) -> PostResult:
         """Upload ``request.file``, wait for the service to process it, then publish the post.
-        ``progress`` gets the fraction done (0.0 to 1.0)."""
+        ``progress`` gets the fraction done (0.0 to 1.0); ``note`` keeps what a retry needs.
+        A retry (``request.retry``) first looks for the post an earlier try may have made."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ Limits: ``app.bsky.video.getUploadLimits`` (daily quota) within the ``bluesky`` 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import re
 import time
@@ -23,7 +24,15 @@ from typing import Any
 from moments.core.cancel import CancelToken
 from moments.core.errors import ShareError, ShareErrorKind
 from moments.media.probe import probe
-from moments.share.base import Limits, PostRequest, PostResult, PostTarget, file_size, format_size
+from moments.share.base import (
+    Limits,
+    Note,
+    PostRequest,
+    PostResult,
+    PostTarget,
+    file_size,
+    format_size,
+)
 from moments.share.bluesky_session import BlueskySession, did_web, xrpc, xrpc_error
 from moments.share.bluesky_text import MAX_GRAPHEMES, facets, too_long
 from moments.share.credentials import Account, AccountStore
@@ -112,28 +121,28 @@ class BlueskyTarget(PostTarget):
         *,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        note: Note | None = None,
     ) -> PostResult:
         report = progress or (lambda fraction: None)
+        keep = note or (lambda name, value: None)
         text = request.full_text
         problem = too_long(text)
         if problem:
             raise ShareError(problem)
+        rkey = request.idempotency_key if _TID.match(request.idempotency_key) else None
+        if request.retry and rkey and (found := self._existing(rkey, cancel)):
+            report(1.0)
+            return found  # an earlier try made it; its answer was lost
         size = file_size(request.file)
         cap = Limits.of_preset("bluesky").max_video_size
         if cap is not None and size > cap:
             raise _too_large(cap, size)
         width, height = request.size or _video_size(request)
         report(0.0)
-        quota = self._upload_limits(cancel)
-        if quota.get("canUpload") is False:
-            reason = quota.get("message") or "the daily video limit is reached"
-            raise ShareError(
-                f"Bluesky will not take more videos now: {reason}.",
-                kind=ShareErrorKind.RATE_LIMITED,
-                retry_after=3600,
-            )
-        job = self._upload(request, lambda f: report(f * UPLOAD_SHARE), cancel)
-        blob = self._wait_for_blob(job, report, cancel)
+        blob = _blob_of(request.resume.get("blob"))
+        if blob is None:
+            blob = self._processed_video(request, report, cancel, keep)
+            keep("blob", json.dumps(blob))
         embed: dict[str, Any] = {
             "$type": "app.bsky.embed.video",
             "video": blob,
@@ -147,13 +156,40 @@ class BlueskyTarget(PostTarget):
             "createdAt": _now_iso(),
             "embed": embed,
         }
-        if found := facets(text):
-            record["facets"] = found
+        if found_facets := facets(text):
+            record["facets"] = found_facets
         if request.language:
             record["langs"] = [request.language]
-        result = self._create(record, request.idempotency_key, cancel)
+        keep("create_tried", "1")
+        result = self._create(record, rkey, cancel)
         report(1.0)
         return result
+
+    def _processed_video(
+        self,
+        request: PostRequest,
+        report: ProgressCallback,
+        cancel: CancelToken | None,
+        keep: Note,
+    ) -> dict[str, Any]:
+        """The blob of the video, processed by the video service: an earlier try's job
+        followed when it is known, else the file uploaded."""
+        quota = self._upload_limits(cancel)
+        if quota.get("canUpload") is False:
+            said = str(quota.get("message") or "the daily video limit is reached").rstrip(".")
+            code = f" ({quota['error']})" if quota.get("error") else ""
+            raise ShareError(f"Bluesky will not take videos from this account now: {said}{code}.")
+        job = request.resume.get("job")
+        if job:
+            try:
+                return self._wait_for_blob(job, report, cancel)
+            except ShareError as exc:
+                log.info("Bluesky job %s of an earlier try is gone (%s): uploading again", job, exc)
+        job_or_blob = self._upload(request, lambda f: report(f * UPLOAD_SHARE), cancel)
+        if isinstance(job_or_blob, dict):
+            return job_or_blob
+        keep("job", job_or_blob)
+        return self._wait_for_blob(job_or_blob, report, cancel)
 
     # --- steps ------------------------------------------------------------------------------
 
@@ -180,7 +216,8 @@ class BlueskyTarget(PostTarget):
 
     def _upload(
         self, request: PostRequest, progress: ProgressCallback, cancel: CancelToken | None
-    ) -> str:
+    ) -> str | dict[str, Any]:
+        """The job id, or the blob when the service already has this video."""
         token = self._service_token(
             did_web(self.session.pds), "com.atproto.repo.uploadBlob", cancel
         )
@@ -197,6 +234,8 @@ class BlueskyTarget(PostTarget):
             timeout=300,
         )
         status = _job(response.json())
+        if blob := _blob_of(status.get("blob")):
+            return blob  # processed before (already_exists): use its blob, whatever the state
         if response.status == 409 and status.get("jobId"):
             return str(status["jobId"])  # the same video was uploaded before: follow that job
         if response.status == 413:
@@ -221,15 +260,15 @@ class BlueskyTarget(PostTarget):
             if not response.ok:
                 raise xrpc_error(response, "the video while processing it")
             status = _job(response.json())
-            state = status.get("state")
-            if state == "JOB_STATE_FAILED":
-                reason = status.get("message") or status.get("error") or "unknown reason"
-                raise ShareError(f"Bluesky could not process the video: {reason}.")
+            if blob := _blob_of(status.get("blob")):
+                # docs/tutorials/video.mdx: a video processed before fails with
+                # already_exists *and* its blob — use the blob whatever the state.
+                return blob
+            if status.get("state") == "JOB_STATE_FAILED":
+                reason = str(status.get("message") or status.get("error") or "unknown reason")
+                raise ShareError(f"Bluesky could not process the video: {reason.rstrip('.')}.")
             if isinstance(status.get("progress"), int):
                 report(UPLOAD_SHARE + 0.15 * min(100, int(status["progress"])) / 100)
-            blob = status.get("blob")
-            if state == "JOB_STATE_COMPLETED" and isinstance(blob, dict):
-                return blob
             return None
 
         blob = poll_until(done, cancel=cancel, timeout=timeout, first=first, longest=longest)
@@ -241,33 +280,63 @@ class BlueskyTarget(PostTarget):
             )
         return blob
 
-    def _create(self, record: dict[str, Any], key: str, cancel: CancelToken | None) -> PostResult:
+    def _create(
+        self, record: dict[str, Any], rkey: str | None, cancel: CancelToken | None
+    ) -> PostResult:
         body: dict[str, Any] = {
             "repo": self.session.did,
             "collection": "app.bsky.feed.post",
             "record": record,
         }
-        if _TID.match(key):
-            body["rkey"] = key
-        response = self.session.call(
-            "POST", "com.atproto.repo.createRecord", body=Body.of_json(body), cancel=cancel
-        )
-        if not response.ok and "rkey" in body and 400 <= response.status < 500:
-            existing = self.session.call(
-                "GET",
-                "com.atproto.repo.getRecord",
-                cancel=cancel,
-                params={"repo": self.session.did, "collection": "app.bsky.feed.post", "rkey": key},
+        if rkey:
+            body["rkey"] = rkey
+        try:
+            response = self.session.call(
+                "POST", "com.atproto.repo.createRecord", body=Body.of_json(body), cancel=cancel
             )
-            if existing.ok:
-                log.info("Bluesky post %s was already made: not posting it twice", key)
-                response = existing
+        except ShareError as exc:
+            # The answer was lost: the record may be there all the same.
+            if rkey and exc.retryable and (found := self._existing(rkey, cancel)):
+                return found
+            raise
+        if not response.ok and rkey and (found := self._existing(rkey, cancel)):
+            # A PDS answers a taken rkey with 500 ("There is already a value at key",
+            # its message hidden): the post an earlier try made.
+            return found
         if not response.ok:
             raise xrpc_error(response, "the post")
-        uri = str(response.json().get("uri", ""))
+        return self._result(str(response.json().get("uri", "")))
+
+    def _existing(self, rkey: str, cancel: CancelToken | None) -> PostResult | None:
+        """The post at ``rkey`` when it exists (``com.atproto.repo.getRecord``)."""
+        params = {"repo": self.session.did, "collection": "app.bsky.feed.post", "rkey": rkey}
+        try:
+            response = self.session.call(
+                "GET", "com.atproto.repo.getRecord", params=params, cancel=cancel
+            )
+        except ShareError:
+            return None
+        if not response.ok or not response.json().get("uri"):
+            return None
+        log.info("Bluesky post %s was already made: not posting it twice", rkey)
+        return self._result(str(response.json()["uri"]))
+
+    def _result(self, uri: str) -> PostResult:
         rkey = uri.rsplit("/", 1)[-1]
         url = f"https://bsky.app/profile/{self.session.handle}/post/{rkey}"
         return PostResult(url=url, remote_id=uri)
+
+
+def _blob_of(value: Any) -> dict[str, Any] | None:
+    """A BlobRef (a dict, or its JSON as kept by ``note``), when ``value`` is one."""
+    if isinstance(value, str) and value:
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, dict) and value.get("$type") == "blob" and value.get("ref"):
+        return value
+    return None
 
 
 def _job(data: Any) -> dict[str, Any]:

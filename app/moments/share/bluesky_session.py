@@ -41,10 +41,15 @@ def xrpc(
 
 
 def xrpc_error(response: Response, doing: str, *, preset: str | None = None) -> ShareError:
+    """The ShareError of an XRPC error answer, the service's reason kept: its ``message``
+    and, for a refusal, its ``error`` code (``unconfirmed_email``)."""
     data = response.json()
     reason = ""
     if isinstance(data, dict):
-        reason = str(data.get("message") or data.get("error") or "")
+        message, error = str(data.get("message") or ""), str(data.get("error") or "")
+        reason = message or error
+        if message and error and error not in message and response.status < 500:
+            reason = f"{message.rstrip('.')} ({error})"
     return http_error(response, service=SERVICE, doing=doing, reason=reason, preset=preset)
 
 
@@ -122,7 +127,8 @@ class BlueskySession:
             )
         self.did = str(data["did"])
         self.handle = str(data.get("handle") or self.handle)
-        self.pds = _pds_from(data.get("didDoc")) or self.pds
+        did_doc = data.get("didDoc") or resolve_did(self.did)
+        self.pds = _pds_from(did_doc) or self.pds
         self._secrets.update(
             access_jwt=str(data["accessJwt"]),
             refresh_jwt=str(data.get("refreshJwt", "")),
@@ -131,6 +137,30 @@ class BlueskySession:
         )
         if self._on_change is not None:
             self._on_change(self.secrets)
+
+
+PLC_DIRECTORY = "https://plc.directory"
+
+
+def resolve_did(did: str, *, cancel: CancelToken | None = None) -> dict[str, Any] | None:
+    """The DID document of ``did`` (``did:plc`` from the PLC directory, ``did:web`` from the
+    host's ``/.well-known/did.json``), for a session answered without ``didDoc``; None when
+    it cannot be had (the entryway is used then)."""
+    if did.startswith("did:plc:"):
+        url = f"{PLC_DIRECTORY}/{urllib.parse.quote(did, safe=':')}"
+    elif did.startswith("did:web:"):
+        host = urllib.parse.unquote(did.removeprefix("did:web:"))
+        scheme = "http" if host.split(":")[0] in ("127.0.0.1", "localhost") else "https"
+        url = f"{scheme}://{host}/.well-known/did.json"
+    else:
+        return None
+    try:
+        response = send("GET", url, service=SERVICE, cancel=cancel)
+    except ShareError as exc:
+        log.warning("could not resolve %s: %s", did, exc)
+        return None
+    data = response.json()
+    return data if response.ok and isinstance(data, dict) else None
 
 
 def did_web(base: str) -> str:

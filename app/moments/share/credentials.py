@@ -9,6 +9,7 @@ panel lists: platform, server, handle, display name. Sign out removes both.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import threading
@@ -108,6 +109,18 @@ class AccountStore:
     def update_secrets(self, key: str, secrets: dict[str, str]) -> None:
         """Replace the secrets of a known account (refreshed tokens)."""
         self._set_secret(key, secrets)
+
+    def set_option(self, key: str, name: str, value: str) -> Account | None:
+        """Set one non-secret option of account ``key`` (None when it is gone)."""
+        with self._lock:
+            accounts = self._load()
+            account = accounts.get(key)
+            if account is None:
+                return None
+            account = dataclasses.replace(account, options={**account.options, name: value})
+            accounts[key] = account
+            self._store(accounts)
+        return account
 
     def sign_out(self, key: str) -> None:
         """Forget ``key`` and delete its keyring entry."""

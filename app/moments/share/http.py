@@ -47,6 +47,7 @@ MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 CONNECT_TIMEOUT = 15.0
 _CREDENTIALS = ("authorization", "cookie")
+ANSWER_LOST = "; request sent, answer lost"
 
 
 def check_url(url: str, service: str) -> urllib.parse.SplitResult:
@@ -189,10 +190,11 @@ def _send_once(
     shown = log_as or parts.path
     all_headers = {"Accept": "application/json", **headers}
     content: bytes | Iterator[bytes] | None = None
+    sent = [body is None]
     if body is not None:
         all_headers["Content-Type"] = body.content_type
         all_headers["Content-Length"] = str(body.length)
-        content = _stream(body, cancel, progress)
+        content = _stream(body, cancel, progress, sent)
     started = time.monotonic()
     try:
         if cancel is not None:
@@ -210,10 +212,11 @@ def _send_once(
         raise
     except (OSError, httpx.HTTPError) as exc:
         log.info("%s %s %s%s failed: %s", service, method, parts.hostname, shown, _why(exc))
+        lost = sent[0] and method == "POST" and not isinstance(exc, httpx.ConnectError)
         raise ShareError(
             f"Moments could not reach {service} ({parts.hostname}): {_why(exc)}.",
             kind=ShareErrorKind.NETWORK,
-            details=type(exc).__name__,
+            details=f"{type(exc).__name__}{ANSWER_LOST if lost else ''}",
         ) from exc
     elapsed = time.monotonic() - started
     log.info(
@@ -294,10 +297,20 @@ def http_error(
     return ShareError(f"{service} refused {doing}{said}.", details=details)
 
 
+def answer_lost(error: ShareError) -> bool:
+    """Whether ``error`` broke a POST after its whole request was sent: the service may
+    have done it, only its answer is missing."""
+    return error.details.endswith(ANSWER_LOST) if error.details else False
+
+
 def _stream(
-    body: Body, cancel: CancelToken | None, progress: ProgressCallback | None
+    body: Body,
+    cancel: CancelToken | None,
+    progress: ProgressCallback | None,
+    done: list[bool],
 ) -> Iterator[bytes]:
-    """The blocks of ``body``, checking ``cancel`` before each and reporting each sent."""
+    """The blocks of ``body``, checking ``cancel`` before each and reporting each sent;
+    ``done[0]`` is set once the last one is."""
     sent = 0
     for block in body.blocks():
         if cancel is not None:
@@ -306,6 +319,7 @@ def _stream(
         sent += len(block)
         if progress is not None and body.length:
             progress(min(1.0, sent / body.length))
+    done[0] = True
 
 
 def _why(exc: BaseException) -> str:

@@ -13,13 +13,16 @@ Limits come from ``GET /api/v2/instance`` (``configuration.statuses.max_characte
 from __future__ import annotations
 
 import logging
+import time
 import urllib.parse
+from collections.abc import Mapping
 from typing import Any
 
 from moments.core.cancel import CancelToken
 from moments.core.errors import ShareError, ShareErrorKind
 from moments.share.base import (
     Limits,
+    Note,
     PostRequest,
     PostResult,
     PostTarget,
@@ -35,6 +38,9 @@ from moments.share.http import send as http_send
 log = logging.getLogger(__name__)
 
 SERVICE = "Mastodon"
+IDEMPOTENCY_WINDOW = 3600 - 300
+"""Mastodon keeps an ``Idempotency-Key`` one hour (``PostStatusService``: redis ``setex``
+3600); past 55 minutes a retry looks for the post instead of trusting the key."""
 UPLOAD_SHARE = 0.85
 """Of the progress bar: the upload; processing and publishing share the rest."""
 
@@ -98,8 +104,10 @@ class MastodonTarget(PostTarget):
         *,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        note: Note | None = None,
     ) -> PostResult:
         report = progress or (lambda fraction: None)
+        keep = note or (lambda name, value: None)
         limits = self.limits(cancel=cancel)
         size = file_size(request.file)
         if limits.max_video_size and size > limits.max_video_size:
@@ -112,13 +120,76 @@ class MastodonTarget(PostTarget):
                 f"{count.limit}. Shorten it and post again."
             )
         report(0.0)
-        media_id, ready = self._upload(request, lambda f: report(f * UPLOAD_SHARE), cancel)
+        resume = request.resume
+        if request.retry and (found := self._earlier_post(resume, cancel)):
+            report(1.0)
+            return found
+        media_id = resume.get("media_id") if request.retry else None
+        ready: bool | None = bool(media_id and resume.get("status_tried_at"))
+        if media_id and not ready:
+            ready = self._media_state(media_id, cancel)  # reused: uploads are rate-limited
+            if ready is None:
+                media_id = None  # gone: upload again
+        if not media_id:
+            media_id, ready = self._upload(request, lambda f: report(f * UPLOAD_SHARE), cancel)
+            keep("media_id", media_id)
         if not ready:
             self._wait_processed(media_id, cancel)
         report(0.95)
+        if not resume.get("status_tried_at"):
+            keep("status_tried_at", f"{time.time():.0f}")
         result = self._publish(request, text, media_id, cancel)
+        keep("status_id", result.remote_id)
         report(1.0)
         return result
+
+    def _earlier_post(
+        self, resume: Mapping[str, str], cancel: CancelToken | None
+    ) -> PostResult | None:
+        """The status an earlier try published, when its answer was lost.
+
+        Within the hour Mastodon keeps the ``Idempotency-Key``, posting again with it gives
+        that status back. Past it (or when asked), the account's recent statuses are read
+        for the one carrying the uploaded media: a media id is attached to one status."""
+        if status_id := resume.get("status_id"):
+            response = self._send(
+                "GET", f"/api/v1/statuses/{urllib.parse.quote(status_id)}", cancel=cancel
+            )
+            if response.ok:
+                return _result(_dict(response.json()))
+        tried = float(resume.get("status_tried_at") or 0)
+        media_id = resume.get("media_id")
+        if not tried or not media_id or time.time() - tried < IDEMPOTENCY_WINDOW:
+            return None
+        me = self._send("GET", "/api/v1/accounts/verify_credentials", cancel=cancel)
+        if not me.ok:
+            raise self._error(me, "the account")
+        account_id = urllib.parse.quote(str(_dict(me.json()).get("id", "")))
+        response = self._send(
+            "GET", f"/api/v1/accounts/{account_id}/statuses?limit=40", cancel=cancel
+        )
+        if not response.ok:
+            raise self._error(response, "the account's posts")
+        for status in response.json() if isinstance(response.json(), list) else []:
+            attached = [str(m.get("id")) for m in _dict(status).get("media_attachments") or []]
+            if media_id in attached:
+                log.info(
+                    "Mastodon status %s was already made: not posting it twice", status.get("id")
+                )
+                return _result(_dict(status))
+        return None
+
+    def _media_state(self, media_id: str, cancel: CancelToken | None) -> bool | None:
+        """Whether an uploaded media is processed (True), processing (False), or gone or
+        attached to a status already (None: a 404)."""
+        response = self._send("GET", f"/api/v1/media/{urllib.parse.quote(media_id)}", cancel=cancel)
+        if response.status == 404:
+            return None
+        if response.status == 206:
+            return False
+        if not response.ok:
+            raise self._error(response, "the video")
+        return bool(_dict(response.json()).get("url"))
 
     # --- steps ------------------------------------------------------------------------------
 
@@ -178,9 +249,7 @@ class MastodonTarget(PostTarget):
         )
         if not response.ok:
             raise self._error(response, "the post")
-        status = _dict(response.json())
-        url = str(status.get("url") or status.get("uri") or "")
-        return PostResult(url=url, remote_id=str(status.get("id", "")))
+        return _result(_dict(response.json()))
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -217,6 +286,11 @@ class MastodonTarget(PostTarget):
             kind=ShareErrorKind.TOO_LARGE,
             preset="mastodon",
         )
+
+
+def _result(status: dict[str, Any]) -> PostResult:
+    url = str(status.get("url") or status.get("uri") or "")
+    return PostResult(url=url, remote_id=str(status.get("id", "")))
 
 
 def _dict(value: object) -> dict[str, Any]:

@@ -41,6 +41,22 @@ class MastodonApp:
     redirect_uri: str
 
 
+def discover(instance: str, *, cancel: CancelToken | None = None) -> str:
+    """The instance's address after its redirects (``example.social`` may answer from
+    ``www.example.social``): ``GET /api/v2/instance`` without credentials follows them."""
+    base = origin(instance, SERVICE)
+    response = send("GET", f"{base}/api/v2/instance", service=SERVICE, cancel=cancel)
+    if response.ok and response.url:
+        found = origin(response.url, SERVICE)
+        if found != base:
+            log.info("Mastodon instance %s answers from %s", _host(base), _host(found))
+        return found
+    if response.status in (301, 302, 303, 307, 308):
+        moved = response.headers.get("Location", "another address")
+        raise ShareError(f"{_host(base)} moved to {moved}, which Moments cannot follow.")
+    return base
+
+
 def register_app(
     instance: str, redirect_uri: str, *, cancel: CancelToken | None = None
 ) -> MastodonApp:
@@ -127,7 +143,7 @@ def begin_sign_in(
 ) -> MastodonSignIn:
     """Register Moments on ``instance`` (or reuse the registration) and start listening for
     the browser's redirect on 127.0.0.1."""
-    base = origin(instance, SERVICE)
+    base = discover(instance, cancel=cancel)
     state = secrets.token_urlsafe(24)
     app = _cached_app(store, base)
     receiver = None
@@ -155,7 +171,7 @@ def sign_in_with_token(
     token = access_token.strip()
     if not token:
         raise ShareError("Paste the access token from your Mastodon settings first.")
-    return _save(store, origin(instance, SERVICE), token, cancel)
+    return _save(store, discover(instance, cancel=cancel), token, cancel)
 
 
 def verify_credentials(

@@ -70,6 +70,8 @@ class Outbox:
             options["language"] = request.language
         if request.size:
             options["size"] = list(request.size)
+        if request.title:
+            options["title"] = request.title
         return self.library.add_post(
             moment_id,
             target=account_key.split(":", 1)[0],
@@ -102,6 +104,10 @@ class Outbox:
         post = self.library.get_post(post_id)
         if post is None or post.state in (PostState.POSTED, PostState.UPLOADING):
             return
+        resume = post.options.get("resume")
+        if isinstance(resume, dict) and resume.pop("unconfirmed", None):
+            # Discord's answer was lost: the user looked, the post is not there.
+            self.library.set_post_options(post_id, {**post.options, "resume": resume})
         self.library.update_post_state(
             post_id, PostState.QUEUED, next_try_at=self._clock(), attempts=0, now=self._clock()
         )
@@ -128,9 +134,15 @@ class Outbox:
             if progress is not None:
                 progress(fraction)
 
+        options = dict(post.options)
+
+        def note(name: str, value: str) -> None:
+            options["resume"] = {**options.get("resume", {}), name: value}
+            self.library.set_post_options(post_id, options)
+
         try:
             target = self._targets(post.account)
-            result = target.post(request_of(post), progress=report, cancel=cancel)
+            result = target.post(request_of(post), progress=report, cancel=cancel, note=note)
         except CancelledError:
             if self._closing:
                 self.library.update_post_state(
@@ -202,6 +214,8 @@ def request_of(post: PostRecord) -> PostRequest:
     """The request a stored post was made from (same idempotency key)."""
     options = post.options
     size = options.get("size")
+    raw = options.get("resume")
+    resume: dict[str, Any] = raw if isinstance(raw, dict) else {}
     return PostRequest(
         file=post.file,
         text=post.text,
@@ -211,4 +225,7 @@ def request_of(post: PostRecord) -> PostRequest:
         language=options.get("language"),
         size=(int(size[0]), int(size[1])) if isinstance(size, list) and len(size) == 2 else None,
         idempotency_key=post.idempotency_key,
+        title=str(options.get("title", "")),
+        retry=post.attempts > 1 or bool(resume),
+        resume={str(k): str(v) for k, v in resume.items()},
     )

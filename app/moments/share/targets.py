@@ -32,7 +32,11 @@ def open_target(store: AccountStore, key: str) -> PostTarget:
             account, secrets, on_secrets=lambda new: store.update_secrets(key, new)
         )
     if account.platform == "discord":
-        return DiscordTarget(account, secrets.get("webhook_url", ""))
+        return DiscordTarget(
+            account,
+            secrets.get("webhook_url", ""),
+            on_forum=lambda: (store.set_option(key, "forum", "1"), None)[1],
+        )
     raise ShareError(f"Moments cannot post to {account.platform}.")
 
 
