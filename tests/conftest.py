@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.framecode import CodedVideo, make_coded_video
 from tests.support.media import corpus_dir
+from tests.support.scenes import SceneFilm, make_scene_film
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +52,11 @@ def long_video(tmp_path_factory: pytest.TempPathFactory) -> CodedVideo:
     """90 s, 25 fps, 320x180: long enough for minute jumps and resume points."""
     folder = tmp_path_factory.mktemp("long")
     return make_coded_video(folder / "long film.mp4", fps=25, seconds=90, size=(320, 180), gop=50)
+
+
+@pytest.fixture(scope="session")
+def scene_film(tmp_path_factory: pytest.TempPathFactory) -> SceneFilm:
+    """24 s, 25 fps, 320x180: cuts, a near-identical cut, dissolves, fades, a 2-frame white
+    flash and a fast pan, with the exact frames of each (``tests/support/scenes.py``)."""
+    folder = tmp_path_factory.mktemp("scenes")
+    return make_scene_film(folder / "scene film.mp4")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import collections
+import contextlib
+import ctypes
 import logging
 import os
+import platform
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -158,11 +162,40 @@ def _last_meaningful(lines: list[str]) -> str:
 
 
 BACKGROUND_NICE = 10
+IDLE_NICE = 19
+_IOPRIO_SET = {"x86_64": 251, "amd64": 251, "aarch64": 30, "arm64": 30, "i686": 289, "i386": 289}
+"""The ``ioprio_set`` syscall's number per machine (Linux has no libc wrapper for it)."""
+_IOPRIO_IDLE = 3 << 13
+"""``IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0)``."""
 
 
 def _lower_priority() -> None:
     """In the child, before ffmpeg starts: be nicer than the GUI and libVLC."""
     os.nice(BACKGROUND_NICE)
+
+
+def idle_priority_hook() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that puts the child at the lowest priority there is: nice 19, the
+    ``SCHED_IDLE`` CPU policy (it runs only when a core has nothing else to do) and the idle
+    I/O class, each where the system has it. None off POSIX."""
+    if os.name != "posix":
+        return None
+    syscall = None
+    number = _IOPRIO_SET.get(platform.machine().lower()) if sys.platform == "linux" else None
+    if number is not None:
+        with contextlib.suppress(OSError, AttributeError):
+            syscall = ctypes.CDLL(None, use_errno=True).syscall
+
+    def hook() -> None:
+        with contextlib.suppress(OSError):
+            os.nice(IDLE_NICE)
+        if hasattr(os, "SCHED_IDLE"):
+            with contextlib.suppress(OSError):
+                os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        if syscall is not None:
+            syscall(number, 1, 0, _IOPRIO_IDLE)  # IOPRIO_WHO_PROCESS, this process
+
+    return hook
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:
