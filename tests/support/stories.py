@@ -38,7 +38,7 @@ def branching() -> dict[str, Any]:
                 "torch": {"type": "bool", "default": True},
                 "score": {"type": "int", "default": 0, "min": 0, "max": 10},
                 "mood": {"type": "enum", "values": ["calm", "scared"], "default": "calm"},
-                "endings_seen": {"type": "int", "default": 0, "persistent": True},
+                "endings_seen": {"type": "int", "default": 0, "max": 9, "persistent": True},
             },
             "segments": {
                 "intro": {"start": 0, "end": 10000, "next": "hall", "chapter": "one"},
@@ -88,6 +88,17 @@ def branching() -> dict[str, Any]:
                     "options": [
                         {"label": "Home", "target": "good"},
                         {"label": "Wander", "target": "bad"},
+                        {
+                            "label": "Rest by the fire",
+                            "target": "good",
+                            "condition": {
+                                "and": [
+                                    {">=": [{"var": "score"}, 3]},
+                                    {"==": [{"var": "mood"}, "scared"]},
+                                    {">": [{"var": "endings_seen"}, 0]},
+                                ]
+                            },
+                        },
                     ],
                 },
             },

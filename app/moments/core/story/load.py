@@ -19,7 +19,6 @@ from jsonschema.exceptions import ValidationError, best_match
 from moments.core.errors import StoryError
 from moments.core.paths import resources_dir
 from moments.core.story.model import (
-    DEFAULT_APPEAR_MS,
     FORMAT,
     Candidate,
     Chapter,
@@ -227,7 +226,7 @@ def _choice(cid: str, raw: dict[str, Any]) -> Choice:
         id=cid,
         prompt=raw["prompt"],
         options=options,
-        appear_ms=raw.get("appear", DEFAULT_APPEAR_MS),
+        appear_ms=raw.get("appear"),
         disappear_ms=None if disappear == "end" else disappear,
         timer=raw.get("timer", True),
         default=None if default == "random" else default,

@@ -120,8 +120,9 @@ class Choice:
     id: str
     prompt: str
     options: tuple[Option, ...]
-    appear_ms: int = DEFAULT_APPEAR_MS
-    """When the choice shows: ms after the segment starts, or before it ends when negative."""
+    appear_ms: int | None = None
+    """When the choice shows: ms after the segment starts, or before it ends when negative;
+    None: ``DEFAULT_APPEAR_MS`` (10 s before the end, or the segment's start if shorter)."""
     disappear_ms: int | None = None
     """When it goes (the timer's end): same convention; None is the segment's end."""
     timer: bool = True
@@ -133,7 +134,8 @@ class Choice:
 
     def window(self, segment: Segment) -> tuple[int, int]:
         """(appear, disappear) as media times, clamped to the segment."""
-        appear = _segment_time(segment, self.appear_ms)
+        offset = DEFAULT_APPEAR_MS if self.appear_ms is None else self.appear_ms
+        appear = _segment_time(segment, offset)
         disappear = (
             segment.end_ms
             if self.disappear_ms is None

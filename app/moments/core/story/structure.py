@@ -11,7 +11,7 @@ from typing import Any
 
 from moments.core.story.graph import choice_free_loops, reachable_segments
 from moments.core.story.logic import Logic, LogicError
-from moments.core.story.model import Rule, Segment, Story
+from moments.core.story.model import DEFAULT_APPEAR_MS, Rule, Segment, Story
 from moments.core.story.problems import Problem, error, warning
 from moments.core.story.state import StateError, coerce
 
@@ -47,9 +47,10 @@ def structure_problems(story: Story, logic: Logic | None = None) -> list[Problem
     problems += _reference_problems(story)
     problems += _rule_problems(story, logic)
     problems += _time_problems(story)
-    if not any(p.code in ("UNKNOWN_TARGET", "DUPLICATE_ID") for p in problems):
+    broken = any(p.code in ("UNKNOWN_TARGET", "DUPLICATE_ID", "UNKNOWN_CHOICE") for p in problems)
+    if not broken:
         problems += _flow_problems(story)
-    problems += _unused_problems(story, logic)
+    problems += _unused_problems(story, logic, reachability=not broken)
     return problems
 
 
@@ -177,6 +178,21 @@ def _all_changes(story: Story) -> Iterator[tuple[str, Mapping[str, Any]]]:
 
 
 def _time_problems(story: Story) -> Iterator[Problem]:
+    by_media: dict[str, list[Segment]] = {}
+    for segment in story.segments.values():
+        by_media.setdefault(segment.media, []).append(segment)
+    for segments in by_media.values():
+        segments.sort(key=lambda s: (s.start_ms, s.end_ms))
+        latest = None
+        for segment in segments:
+            if latest is not None and segment.start_ms < latest.end_ms:
+                yield error(
+                    "OVERLAP",
+                    f"segments “{latest.id}” ({latest.start_ms}–{latest.end_ms} ms) and "
+                    f"“{segment.id}” ({segment.start_ms}–{segment.end_ms} ms) share media",
+                )
+            if latest is None or segment.end_ms > latest.end_ms:
+                latest = segment
     for segment in story.segments.values():
         if segment.end_ms <= segment.start_ms:
             yield error(
@@ -191,7 +207,7 @@ def _time_problems(story: Story) -> Iterator[Problem]:
 
 
 def _window_problems(
-    segment: Segment, choice: str, appear: int, disappear: int | None
+    segment: Segment, choice: str, appear: int | None, disappear: int | None
 ) -> Iterator[Problem]:
     length = segment.duration_ms
     where = f"choice “{choice}” in segment “{segment.id}”"
@@ -202,6 +218,8 @@ def _window_problems(
                 f"{where} {name} at {offset} ms, outside the segment ({length} ms long)",
             )
             return
+    if appear is None:
+        appear = -min(-DEFAULT_APPEAR_MS, length)
     start = appear if appear >= 0 else length + appear
     end = length if disappear is None else (disappear if disappear >= 0 else length + disappear)
     if end <= start:
@@ -239,9 +257,11 @@ def _flow_problems(story: Story) -> Iterator[Problem]:
         yield error("NO_ENDING", "no segment is an ending")
 
 
-def _unused_problems(story: Story, logic: Logic) -> Iterator[Problem]:
-    reached = reachable_segments(story)
-    if reached is not None:
+def _unused_problems(story: Story, logic: Logic, *, reachability: bool) -> Iterator[Problem]:
+    """Unreachable segments (unless references are broken: fix those first) and parts that
+    nothing uses."""
+    if reachability:
+        reached = reachable_segments(story)
         for sid in story.segments:
             if sid not in reached:
                 yield error("UNREACHABLE", f"segment “{sid}” can never play: nothing leads to it")
