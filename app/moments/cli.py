@@ -1,4 +1,5 @@
-"""The ``moments`` command: the player by default, plus ``doctor``, ``export`` and ``presets``."""
+"""The ``moments`` command: the player by default, plus ``doctor``, ``export``, ``presets``
+and ``story``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from moments import APP_NAME, __version__
 from moments.core.logs import setup_logging
 from moments.core.paths import AppDirs
 
-SUBCOMMANDS = ("doctor", "export", "presets")
+SUBCOMMANDS = ("doctor", "export", "presets", "story")
 
 
 def _player_parser() -> argparse.ArgumentParser:
@@ -20,7 +21,8 @@ def _player_parser() -> argparse.ArgumentParser:
         "clip you can share. Without LOCATION it plays the built-in demo film.",
         epilog="Commands: 'moments doctor' checks the installation; 'moments export SOURCE "
         "--start T --end T' makes a clip without the window; 'moments presets' lists the "
-        "platforms it sizes clips for.",
+        "platforms it sizes clips for; 'moments story check|walk|graph|prepare|demo' works "
+        "on interactive stories.",
     )
     parser.add_argument(
         "location", nargs="*", help="a video file or a URL to play (the first, when several)"
@@ -67,10 +69,14 @@ def main(argv: list[str] | None = None) -> int:
             from moments import doctor
 
             return doctor.main()
-        from moments import export_cli
-
-        run = export_cli.export_main if command == "export" else export_cli.presets_main
         try:
+            if command == "story":
+                from moments.story_cli import story_main
+
+                return story_main(args)
+            from moments import export_cli
+
+            run = export_cli.export_main if command == "export" else export_cli.presets_main
             return run(args)
         except BrokenPipeError:  # `moments presets | head`: the reader left, which is fine
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
