@@ -50,6 +50,24 @@ def test_seek_holds_target_until_confirmed_and_drops_stale_reports() -> None:
     assert clock.value(105.7) == approx(60.2)
 
 
+def test_report_from_before_a_confirmed_seek_is_ignored() -> None:
+    clock = playing_clock()
+    clock.on_seek(12.0, 100.0)
+    clock.on_time(12.001, 100.0)  # libVLC confirms at once…
+    clock.on_time(0.0, 101.0)  # …then reports the time from before the seek
+    assert clock.value(101.2) == approx(13.201)
+    clock.on_time(1.0, 102.0)  # long after: a real jump (libVLC knows best)
+    assert clock.value(102.0) == approx(1.0)
+
+
+def test_report_from_before_a_confirmed_backward_seek_is_ignored() -> None:
+    clock = playing_clock(start=60.0)
+    clock.on_seek(10.0, 100.0)
+    clock.on_time(10.0, 100.1)
+    clock.on_time(60.3, 100.2)
+    assert clock.value(100.5) == approx(10.4)
+
+
 def test_seek_gives_up_waiting_after_a_while() -> None:
     clock = playing_clock()
     clock.on_seek(60.0, 100.0)
@@ -65,6 +83,24 @@ def test_paused_seek_shows_target() -> None:
     clock.on_seek(42.02, 102.0)
     clock.on_time(41.5, 102.2)
     assert clock.value(103.0) == approx(42.02)
+
+
+def test_playing_after_a_paused_seek_runs_from_its_target() -> None:
+    clock = playing_clock()
+    clock.on_paused(101.0)
+    clock.on_seek(42.0, 102.0)
+    clock.on_playing(103.0)  # no report came while paused
+    assert clock.value(103.5) == approx(42.5)
+    clock.on_time(42.4, 103.45)
+    assert clock.value(103.5) == approx(42.45)
+
+
+def test_playing_right_after_a_paused_seek_waits_for_its_report() -> None:
+    clock = playing_clock()
+    clock.on_paused(101.0)
+    clock.on_seek(42.0, 102.0)
+    clock.on_playing(102.01)
+    assert clock.value(102.3) == approx(42.0)
 
 
 def test_end_and_length_clamp() -> None:

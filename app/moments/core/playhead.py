@@ -15,6 +15,13 @@ SEEK_ACCEPT_BEFORE_S = 0.5
 SEEK_ACCEPT_AFTER_S = 2.0
 SEEK_GIVE_UP_S = 10.0
 """After this long without a matching report, believe libVLC again."""
+STALE_AFTER_SEEK_S = 1.5
+"""libVLC can confirm a seek at once and still send a report from before it afterwards:
+reports far from a landed seek's target are ignored this long after it landed."""
+PAUSED_SEEK_LANDED_S = 0.1
+"""A seek made while paused this long before playback resumes has put its frame on screen:
+playback goes on from there (libVLC sends no time report for a paused seek, and its first
+report after resuming comes 150-500 ms later)."""
 
 
 @dataclass
@@ -32,6 +39,9 @@ class PlayheadClock:
         self._rate = 1.0
         self._seek_target: float | None = None
         self._seek_at = 0.0
+        self._stale_below = 0.0
+        self._stale_above = 0.0
+        self._stale_until = 0.0
         self._length: float | None = None
 
     @property
@@ -42,6 +52,7 @@ class PlayheadClock:
         self._anchor = _Anchor(start_s, at)
         self._running = False
         self._seek_target = None
+        self._stale_until = 0.0
         self._length = None
 
     def set_length(self, length_s: float | None) -> None:
@@ -63,17 +74,30 @@ class PlayheadClock:
             late = media_s > self._seek_target + SEEK_ACCEPT_AFTER_S
             if (early or late) and at - self._seek_at < SEEK_GIVE_UP_S:
                 return
-            self._seek_target = None
+            self._landed(at)
             if not self._running:
                 return  # paused: the seek target is what is shown; reports lag behind
+        elif at < self._stale_until and not (
+            self._stale_below <= media_s <= self._stale_above + (self._stale_until - at)
+        ):
+            return
         if not self._running:
             return
         self._anchor = _Anchor(media_s, at)
 
     def on_playing(self, at: float) -> None:
         if not self._running:
+            if self._seek_target is not None and at - self._seek_at >= PAUSED_SEEK_LANDED_S:
+                self._landed(at)
             self._anchor = _Anchor(self._anchor.media_s, at)
             self._running = True
+
+    def _landed(self, at: float) -> None:
+        assert self._seek_target is not None
+        self._stale_below = self._seek_target - SEEK_ACCEPT_BEFORE_S
+        self._stale_above = self._seek_target + SEEK_ACCEPT_AFTER_S + STALE_AFTER_SEEK_S
+        self._stale_until = at + STALE_AFTER_SEEK_S
+        self._seek_target = None
 
     def on_paused(self, at: float) -> None:
         """Freeze at the value extrapolated for the instant the pause took effect."""
