@@ -9,7 +9,16 @@ from pathlib import Path
 
 from bench import common  # noqa: F401 - puts the repo on sys.path
 
-ORDER = ("playhead", "startup", "capture_ui", "capture", "editor", "export", "filmstrip")
+ORDER = (
+    "playhead",
+    "startup",
+    "capture_ui",
+    "capture",
+    "editor",
+    "export",
+    "filmstrip",
+    "story_switch",
+)
 ALL = [name for name in ORDER if (Path(__file__).parent / f"{name}.py").exists()]
 
 

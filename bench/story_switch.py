@@ -1,0 +1,59 @@
+"""Branch switches read back from the screen: a frame-coded film (keyframes at every segment
+start) plays segment after segment, jumping forward at each segment's end as a story branch
+does; a thread reads the frame code on screen every ~2 ms. Three ways to switch, in the
+same run, at 25, 30 and 60 fps:
+
+- ``set_media/play``: the naive switch, the next segment opened in the same player;
+- ``seek``: one player, a precise seek to the next segment's start;
+- ``deck``: the next segment pre-rolled paused in a second player, raised at the switch
+  (``ui/player/deck.py``, what stories use).
+
+The switch error of one switch, in frames, is the worst of: the offset between the two
+segments' on-screen timelines (a gap or a held frame, or frames skipped), the last frame
+before or the first after never shown, anything else shown between (black). Target: ≤ 1.
+Needs a display (``make bench`` provides Xvfb). ``STORY_SWITCHES=N`` changes the count.
+"""
+
+from __future__ import annotations
+
+import os
+
+from bench.common import median, scratch, table
+from tests.support.switching import METHODS, make_media, run_switches
+
+FPS = (25, 30, 60)
+
+
+def main() -> None:
+    os.environ.setdefault("MOMENTS_VLC_ARGS", "--aout=adummy")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 - kept alive
+    switches = max(2, int(os.environ.get("STORY_SWITCHES", "21")))
+    folder = scratch("story-switch")
+    rows = []
+    ratios = []
+    for fps in FPS:
+        media = make_media(folder, fps, switches + 2)
+        medians = {}
+        for method in METHODS:
+            results = run_switches(method, media, fps, switches)
+            errors = [r.error if r is not None else float("inf") for r in results]
+            good = sorted(errors)
+            medians[method] = median(good)
+            within = sum(1 for e in errors if e <= 1.0)
+            rows.append([fps, method, median(good), max(good), f"{within}/{len(errors)}"])
+        ratios.append(medians["deck"] / max(1e-9, medians["set_media/play"]))
+    table(
+        "Branch switch error on screen (frames; target <= 1)",
+        ["fps", "switch", "median", "worst", "<= 1 frame"],
+        rows,
+    )
+    print(
+        "  ratio median switch error deck/set_media+play: "
+        + ", ".join(f"{fps} fps {r:.3f}" for fps, r in zip(FPS, ratios, strict=True))
+    )
+
+
+if __name__ == "__main__":
+    main()
