@@ -136,6 +136,10 @@ class SwitchResult:
     """Of ``last_a`` and ``first_b``, how many were never seen."""
     foreign: float
     """Frames' worth of anything else on screen between them (black, other frames)."""
+    steady: bool = True
+    """Whether playback itself was steady around the switch (every frame of the half second
+    before and after shown, none held over 1.6 frames): on a machine too busy to play
+    smoothly, a switch cannot be judged."""
 
     @property
     def error(self) -> float:
@@ -163,4 +167,11 @@ def switch_result(runs: list[Run], fps: float, a: range, first_b: int) -> Switch
     first_b_index = min(i for i, r in enumerate(runs) if r in seen_b)
     others = runs[last_a_index + 1 : first_b_index]
     foreign = sum(r.last - r.first + 0.002 for r in others) / frame
-    return SwitchResult(offset, missing, foreign)
+    steady = _steady(tail_a[:-1], frame) and _steady(head_b, frame)
+    return SwitchResult(offset, missing, foreign, steady)
+
+
+def _steady(runs: list[Run], frame: float) -> bool:
+    codes = [r.code or 0 for r in runs]
+    held = any(r.last - r.first > 1.6 * frame for r in runs)
+    return not held and codes == list(range(codes[0], codes[0] + len(codes)))

@@ -18,15 +18,15 @@ SIZE = (640, 360)
 METHODS = ("set_media/play", "seek", "deck")
 
 
-def make_media(folder: Path, fps: int, blocks: int) -> Path:
+def make_media(folder: Path, fps: int, blocks: int, *, block_s: float = BLOCK_S) -> Path:
     from tests.support.framecode import make_coded_video
 
-    starts = ",".join(f"{k * BLOCK_S:.3f}" for k in range(blocks))
+    starts = ",".join(f"{k * block_s:.3f}" for k in range(blocks))
     path = folder / f"coded{fps}.mp4"
     make_coded_video(
         path,
         fps=fps,
-        seconds=blocks * BLOCK_S,
+        seconds=blocks * block_s,
         size=SIZE,
         gop=fps * 10,
         extra_args=["-force_key_frames", starts],
@@ -34,7 +34,15 @@ def make_media(folder: Path, fps: int, blocks: int) -> Path:
     return path
 
 
-def run_switches(method: str, media: Path, fps: int, switches: int) -> list[SwitchResult | None]:
+def run_switches(
+    method: str,
+    media: Path,
+    fps: int,
+    switches: int,
+    *,
+    segment_s: float = SEGMENT_S,
+    block_s: float = BLOCK_S,
+) -> list[SwitchResult | None]:
     """Play ``switches + 1`` segments, switching by ``method``; the error of each switch."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -52,10 +60,10 @@ def run_switches(method: str, media: Path, fps: int, switches: int) -> list[Swit
     segment = 0
 
     def start(k: int) -> float:
-        return k * BLOCK_S
+        return k * block_s
 
     def end(k: int) -> float:
-        return k * BLOCK_S + SEGMENT_S
+        return k * block_s + segment_s
 
     def next_switch() -> None:
         nonlocal segment
@@ -85,7 +93,7 @@ def run_switches(method: str, media: Path, fps: int, switches: int) -> list[Swit
     top_left = deck.mapToGlobal(deck.rect().topLeft())
     sampler = StripSampler((top_left.x(), top_left.y(), *SIZE)).start()
     QTimer.singleShot(300, next_switch)
-    QTimer.singleShot(int((switches + 3) * BLOCK_S * 4000), loop.quit)  # a safety net
+    QTimer.singleShot(int((switches + 3) * block_s * 4000), loop.quit)  # a safety net
     loop.exec()
     runs = sampler.stop()
     deadline.cancel()
