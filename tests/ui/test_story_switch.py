@@ -1,7 +1,8 @@
 """Branch switches with the pre-rolled deck, read back from the screen: at 25, 30 and 60 fps
 the next segment's first frame follows the last one of the segment before within a frame
-(at most one frame skipped, held or late), with no black frame between. Switches where playback itself stuttered (a machine
-too busy to play 60 fps) are not judged; the run is made again when too few were steady."""
+(at most one frame skipped, held or late), with no black frame between. Switches where
+playback itself stuttered (a machine too busy to play 60 fps) are not judged; the run is
+made again when too few were steady."""
 
 from __future__ import annotations
 
