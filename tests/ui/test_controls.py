@@ -62,7 +62,7 @@ def test_volume_mute_and_speed_keys(qtbot: QtBot, window: MainWindow, coded_vide
     qtbot.keyClick(window, Qt.Key.Key_Down)
     assert player.volume() == start - 5
     qtbot.keyClick(window, Qt.Key.Key_M)
-    assert player.is_muted() and window.actions.mute.isChecked()
+    assert player.is_muted() and window.player_actions.mute.isChecked()
     qtbot.keyClick(window, Qt.Key.Key_M)
     assert not player.is_muted()
     qtbot.keyClick(window, Qt.Key.Key_BracketRight)

@@ -162,10 +162,10 @@ def test_captions_hashtags_framing_autosave_and_reopen(
     assert editor.model.edits.captions[0].text == "Wait for it ✨"
     # Move the caption by dragging it on the preview.
     wait_preview(qtbot, editor, lambda c: c >= 0)
-    rect = editor.preview._caption_screen_rect(0, editor.preview.layout().output)
+    rect = editor.preview._caption_screen_rect(0, editor.preview.placement().output)
     assert rect is not None
     grab = rect.center().toPoint()
-    lower = grab + QPoint(0, -int(editor.preview.layout().output.height() * 0.3))
+    lower = grab + QPoint(0, -int(editor.preview.placement().output.height() * 0.3))
     qtbot.mousePress(editor.preview, Qt.MouseButton.LeftButton, pos=grab)
     qtbot.mouseMove(editor.preview, lower)
     qtbot.mouseRelease(editor.preview, Qt.MouseButton.LeftButton, pos=lower)

@@ -88,18 +88,18 @@ class CaptionPanel(QWidget):
         self.text.textChanged.connect(self._on_text)
         self.text.focus_left.connect(self.edit_finished)
         form.addRow("Text", self.text)
-        self.style = QComboBox()
-        self.style.setAccessibleName("Caption style")
+        self.style_choice = QComboBox()
+        self.style_choice.setAccessibleName("Caption style")
         for style, label in STYLE_CHOICES:
-            self.style.addItem(label, style)
-        self.style.activated.connect(self._on_style)
-        form.addRow("Style", self.style)
-        self.size = QSlider(Qt.Orientation.Horizontal)
-        self.size.setAccessibleName("Caption size")
-        self.size.setRange(*SIZE_RANGE)
-        self.size.valueChanged.connect(self._on_size)
-        self.size.sliderReleased.connect(self.edit_finished)
-        form.addRow("Size", self.size)
+            self.style_choice.addItem(label, style)
+        self.style_choice.activated.connect(self._on_style)
+        form.addRow("Style", self.style_choice)
+        self.size_slider = QSlider(Qt.Orientation.Horizontal)
+        self.size_slider.setAccessibleName("Caption size")
+        self.size_slider.setRange(*SIZE_RANGE)
+        self.size_slider.valueChanged.connect(self._on_size)
+        self.size_slider.sliderReleased.connect(self.edit_finished)
+        form.addRow("Size", self.size_slider)
         self.start_check, self.start = self._time_row(form, "From", "Caption start")
         self.end_check, self.end = self._time_row(form, "Until", "Caption end")
         layout.addWidget(self.editor)
@@ -113,9 +113,7 @@ class CaptionPanel(QWidget):
         self.quotes.itemClicked.connect(self._on_quote)
         enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.quotes)
         enter.setContext(Qt.ShortcutContext.WidgetShortcut)
-        enter.activated.connect(
-            lambda: self.quotes.currentItem() and self._on_quote(self.quotes.currentItem())
-        )
+        enter.activated.connect(self._quote_current)
         layout.addWidget(self.quotes, 1)
         self.quote_all = QPushButton("Quote all lines")
         self.quote_all.setAccessibleName("Quote all lines")
@@ -183,13 +181,13 @@ class CaptionPanel(QWidget):
         self.remove_button.setEnabled(caption is not None)
         if caption is None:
             return
-        widgets = (self.text, self.style, self.size, self.start, self.end)
+        widgets = (self.text, self.style_choice, self.size_slider, self.start, self.end)
         for widget in (*widgets, self.start_check, self.end_check):
             widget.blockSignals(True)
         if self.text.toPlainText() != caption.text:
             self.text.setPlainText(caption.text)
-        self.style.setCurrentIndex(max(0, self.style.findData(caption.style)))
-        self.size.setValue(round(caption.size * 100))
+        self.style_choice.setCurrentIndex(max(0, self.style_choice.findData(caption.style)))
+        self.size_slider.setValue(round(caption.size * 100))
         for check, spin, value in (
             (self.start_check, self.start, caption.start),
             (self.end_check, self.end, caption.end),
@@ -224,7 +222,7 @@ class CaptionPanel(QWidget):
         caption = self._caption()
         if caption is None:
             return
-        style = CaptionStyle(self.style.currentData())
+        style = CaptionStyle(self.style_choice.currentData())
         changed = replace(caption, style=style)
         if style in STYLE_POSITION:
             changed = replace(changed, y=STYLE_POSITION[style])
@@ -246,3 +244,8 @@ class CaptionPanel(QWidget):
 
     def _on_quote(self, item: QListWidgetItem) -> None:
         self.quote_requested.emit([self.quotes.row(item)])
+
+    def _quote_current(self) -> None:
+        item = self.quotes.currentItem()
+        if item is not None:
+            self._on_quote(item)

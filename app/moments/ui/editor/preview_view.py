@@ -114,19 +114,20 @@ class PreviewView(QWidget):
         self._guides = shown
         self.update()
 
-    def layout(self) -> PreviewLayout:  # type: ignore[override]
+    def placement(self) -> PreviewLayout:
+        """Where the picture and the kept window are, for the widget's size now."""
         return layout_for(self.size(), self._display, self._framing, self._output)
 
     def output_rect(self) -> QRect:
         """The kept window on screen, in widget pixels."""
-        return self.layout().output.toAlignedRect()
+        return self.placement().output.toAlignedRect()
 
     # -- painting ------------------------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(18, 18, 20))
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        geometry = self.layout()
+        geometry = self.placement()
         fit = self._framing.mode == "fit" and self._framing.aspect != "source"
         if self._frame is not None and not self._frame.isNull():
             if fit:
@@ -239,7 +240,7 @@ class PreviewView(QWidget):
 
     # -- dragging ------------------------------------------------------------------------------
     def caption_at(self, point: QPointF) -> int:
-        out = self.layout().output
+        out = self.placement().output
         for index in reversed(range(len(self._captions))):
             rect = self._caption_screen_rect(index, out)
             if rect is not None and rect.adjusted(-6, -6, 6, 6).contains(point):
@@ -255,7 +256,7 @@ class PreviewView(QWidget):
             caption = self._captions[index]
             self._drag = ("caption", index, point, (caption.x, caption.y))
             self.caption_clicked.emit(index)
-        elif self.layout().output.contains(point) and self._framing.aspect != "source":
+        elif self.placement().output.contains(point) and self._framing.aspect != "source":
             # Start from where the window really is (its centre is clamped to the picture).
             dw, dh = self._display
             x, y, w, h = crop_rect(dw, dh, self._framing)
@@ -268,7 +269,7 @@ class PreviewView(QWidget):
             return
         kind, index, origin, (x0, y0) = self._drag
         delta = event.position() - origin
-        geometry = self.layout()
+        geometry = self.placement()
         if kind == "caption":
             out = geometry.output
             x = min(1.0, max(0.0, x0 + delta.x() / max(1.0, out.width())))

@@ -50,7 +50,7 @@ class MenuBar:
     def __init__(self, window: MainWindow) -> None:
         self._window = window
         bar = window.menuBar()
-        w, a = window.window_actions, window.actions
+        w, a = window.window_actions, window.player_actions
         file_menu = bar.addMenu("&File")
         file_menu.addAction(w.open_file)
         file_menu.addAction(w.open_url)

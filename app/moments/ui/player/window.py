@@ -74,8 +74,8 @@ class MainWindow(QMainWindow):
         self.player.attach_window(int(self.video.winId()))
         self.player.set_volume(prefs.volume)
         self.player.set_muted(prefs.muted)
-        self.actions = PlayerActions(self.player, self)
-        self.transport = TransportBar(self.player, self.actions)
+        self.player_actions = PlayerActions(self.player, self)
+        self.transport = TransportBar(self.player, self.player_actions)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -84,17 +84,17 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.transport)
         self.setCentralWidget(central)
         self.toast = Toast(self.stack, self)
-        self.fullscreen_controls = FullscreenControls(self.player, self.actions, self)
+        self.fullscreen_controls = FullscreenControls(self.player, self.player_actions, self)
         self.fullscreen = FullscreenController(self, self.video, self.fullscreen_controls)
 
         self.window_actions = WindowActions(self)
         for target in (self, self.fullscreen_controls):
             target.addActions(self.window_actions.with_shortcuts())
-            self.actions.install_on(target)
+            self.player_actions.install_on(target)
         self.menus = MenuBar(self)
         self.moments = MomentsFeature(self)
-        self.actions.fullscreen.toggled.connect(self.set_fullscreen)
-        self.video.double_clicked.connect(self.actions.fullscreen.toggle)
+        self.player_actions.fullscreen.toggled.connect(self.set_fullscreen)
+        self.video.double_clicked.connect(self.player_actions.fullscreen.toggle)
         self.video.mouse_moved.connect(self.fullscreen.poke)
         self.panel.button_clicked.connect(self._on_panel_button)
         self.player.error.connect(self._on_player_error)
@@ -245,8 +245,8 @@ class MainWindow(QMainWindow):
             self.showNormal()
             self.menuBar().show()
             self.transport.show()
-        if self.actions.fullscreen.isChecked() != on:
-            self.actions.fullscreen.setChecked(on)
+        if self.player_actions.fullscreen.isChecked() != on:
+            self.player_actions.fullscreen.setChecked(on)
 
     # -- drag and drop -----------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
