@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
+HANDLER_NAME = "moments"
+"""The name our handlers carry, so a second setup replaces them and leaves others alone."""
 
 
 def setup_logging(log_file: Path, *, console: bool = False) -> None:
@@ -15,7 +17,7 @@ def setup_logging(log_file: Path, *, console: bool = False) -> None:
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if os.environ.get("MOMENTS_DEBUG") else logging.INFO)
     for handler in list(root.handlers):
-        if getattr(handler, "_moments", False):
+        if handler.get_name() == HANDLER_NAME:
             root.removeHandler(handler)
             handler.close()
     handlers: list[logging.Handler] = []
@@ -32,5 +34,5 @@ def setup_logging(log_file: Path, *, console: bool = False) -> None:
         handlers.append(logging.StreamHandler())
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
-        handler._moments = True  # type: ignore[attr-defined]
+        handler.set_name(HANDLER_NAME)
         root.addHandler(handler)
