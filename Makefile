@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
 
-## lint: ruff, formatting, mypy on core/media, import contracts
+## lint: ruff, formatting, mypy on the whole package, import contracts
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 Aspect = Literal["source", "16:9", "1:1", "4:5", "9:16"]
 FramingMode = Literal["crop", "fit"]
@@ -19,6 +19,12 @@ ASPECTS: dict[str, Fraction] = {
     "9:16": Fraction(9, 16),
 }
 MODES = ("crop", "fit")
+
+
+def is_aspect(value: object) -> TypeGuard[Aspect]:
+    """Whether ``value`` names an output aspect ("source", "16:9", …)."""
+    return value == "source" or (isinstance(value, str) and value in ASPECTS)
+
 
 Rect = tuple[int, int, int, int]
 

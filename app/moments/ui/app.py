@@ -60,7 +60,7 @@ def quit_on_signals(window: QWidget) -> QObject:
     signal.set_wakeup_fd(writer.fileno())
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: None)
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+    notifier = _SignalWakeup((reader, writer), window)
 
     def on_signal() -> None:
         with contextlib.suppress(OSError):
@@ -69,8 +69,16 @@ def quit_on_signals(window: QWidget) -> QObject:
         window.close()
 
     notifier.activated.connect(on_signal)
-    notifier._sockets = (reader, writer)  # type: ignore[attr-defined]  # keep them open
     return notifier
+
+
+class _SignalWakeup(QSocketNotifier):
+    """Qt's watch on the socket Python's signal wakeup writes to. It holds both ends open:
+    a socket object closes its descriptor when it is collected."""
+
+    def __init__(self, sockets: tuple[socket.socket, socket.socket], parent: QObject) -> None:
+        super().__init__(sockets[0].fileno(), QSocketNotifier.Type.Read, parent)
+        self.sockets = sockets
 
 
 def run_gui(locations: list[str], *, fullscreen: bool = False, new_window: bool = False) -> int:

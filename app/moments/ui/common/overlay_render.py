@@ -138,7 +138,8 @@ def render_overlay_png(
     image = render_overlay(captions, width, height, at=at).convertToFormat(
         QImage.Format.Format_RGBA8888
     )
-    if not image.save(str(path), "PNG"):
+    # PySide6's stub types the format as bytes; at run time it must be a str (bytes raise).
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"could not write {path}")
     return path
 

@@ -88,10 +88,10 @@ class TaskRunner(QObject):
         fn: Callable[[TaskContext], Any],
         *,
         name: str,
-        on_success: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[Any], None] | None = None,
-        on_finished: Callable[[], None] | None = None,
+        on_success: Callable[[Any], object] | None = None,
+        on_error: Callable[[BaseException], object] | None = None,
+        on_progress: Callable[[Any], object] | None = None,
+        on_finished: Callable[[], object] | None = None,
         context: QObject | None = None,
     ) -> Task:
         """Start ``fn(context)`` in the background. Without ``on_error``, errors other than a
@@ -99,7 +99,8 @@ class TaskRunner(QObject):
 
         Pass every handler here: connecting to the returned task's signals afterwards races
         with a task that is already done (its queued signal was posted without that slot).
-        With ``context`` (a widget, say), the handlers are skipped once it is deleted."""
+        With ``context`` (a widget, say), the handlers are skipped once it is deleted.
+        What a handler returns is ignored."""
         if context is not None:
             on_success, on_error, on_progress, on_finished = (
                 _while_alive(context, fn) for fn in (on_success, on_error, on_progress, on_finished)

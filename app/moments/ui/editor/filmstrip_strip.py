@@ -127,7 +127,7 @@ class FilmstripStrip(QWidget):
         """Mark ``in + seconds`` (a platform's longest video) with a red line and ``label``
         (``"X 2:20"``; the time alone when empty). None removes it."""
         self._limit = seconds if seconds is not None and seconds > 0 else None
-        self._limit_label = label or (format_time(seconds) if self._limit else "")
+        self._limit_label = label or (format_time(self._limit) if self._limit else "")
         self._changed()
 
     def length_limit(self) -> float | None:

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from moments.core.framing import Framing
+from moments.core.framing import Aspect, Framing, FramingMode
 
-ASPECT_CHOICES = (
+ASPECT_CHOICES: tuple[tuple[Aspect, str, str], ...] = (
     ("source", "Original", "Keep the source's shape"),
     ("1:1", "1:1", "Square"),
     ("4:5", "4:5", "Portrait, for feeds"),
@@ -61,8 +61,8 @@ class FramingPanel(QWidget):
         modes = QButtonGroup(self)
         modes.addButton(self.crop_button)
         modes.addButton(self.fit_button)
-        self.crop_button.toggled.connect(lambda on: on and self._choose_mode("crop"))
-        self.fit_button.toggled.connect(lambda on: on and self._choose_mode("fit"))
+        self.crop_button.toggled.connect(self._on_mode_toggled)
+        self.fit_button.toggled.connect(self._on_mode_toggled)
         layout.addWidget(self.crop_button)
         layout.addWidget(self.fit_button)
         self.center_button = QPushButton("Centre the window")
@@ -93,10 +93,14 @@ class FramingPanel(QWidget):
         self.fit_button.setEnabled(reframable)
         self.center_button.setEnabled(reframable and framing.mode == "crop")
 
-    def _choose_aspect(self, aspect: str) -> None:
+    def _choose_aspect(self, aspect: Aspect) -> None:
         self.framing_chosen.emit(replace(self._framing, aspect=aspect))
 
-    def _choose_mode(self, mode: str) -> None:
+    def _on_mode_toggled(self, checked: bool) -> None:
+        if checked:  # each click toggles one button off and the other on: act once
+            self._choose_mode("fit" if self.fit_button.isChecked() else "crop")
+
+    def _choose_mode(self, mode: FramingMode) -> None:
         if mode != self._framing.mode:
             self.framing_chosen.emit(replace(self._framing, mode=mode))
 

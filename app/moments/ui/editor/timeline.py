@@ -144,7 +144,7 @@ class TrimTimeline(QWidget):
             self.strip.setToolTip(f"No filmstrip: {error}")
 
     def _on_thumbnail(self, thumb: Thumbnail) -> None:
-        image = QImage.fromData(thumb.jpeg, "JPEG")
+        image = QImage.fromData(thumb.jpeg)  # Qt knows JPEG by its first bytes
         self.strip.set_thumbnail(thumb.index, image, count=thumb.count)
 
     def cancel(self) -> None:

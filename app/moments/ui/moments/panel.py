@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,10 +48,17 @@ def _ago(created: float) -> str:
 class MomentDelegate(QStyledItemDelegate):
     """Thumbnail, then the title (editable) over a grey line: span, length, age."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         return QSize(THUMB.width() + 200, THUMB.height() + 8)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         self.initStyleOption(option, index)
         style = option.widget.style() if option.widget else QApplication.style()
         text, option.text = option.text, ""
@@ -234,7 +241,7 @@ class MomentsPanel(QWidget):
             button.setEnabled(moment is not None)
         self.reveal_button.setEnabled(moment is not None and bool(moment.raw_clip))
 
-    def _context_menu(self, pos: object) -> None:
+    def _context_menu(self, pos: QPoint) -> None:
         if self._selected() is None:
             return
         menu = QMenu(self)
@@ -244,7 +251,7 @@ class MomentsPanel(QWidget):
         menu.addAction("Show raw clip in folder", self._reveal_selected)
         menu.addSeparator()
         menu.addAction("Delete", self._delete_selected)
-        menu.popup(self.list.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+        menu.popup(self.list.viewport().mapToGlobal(pos))
 
     def _show_posts(self) -> None:
         moment = self._selected()
@@ -282,8 +289,12 @@ class MomentsPanel(QWidget):
         self._tasks.run(
             lambda _ctx: self._library.delete(moment_id),
             name="delete moment",
-            on_success=lambda _: (self.changed.emit(), self.refresh()),
+            on_success=self._on_deleted,
         )
+
+    def _on_deleted(self, _result: object) -> None:
+        self.changed.emit()
+        self.refresh()
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         if self._filling:

@@ -5,6 +5,7 @@ updated as the outbox reports."""
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -91,7 +92,7 @@ class MomentPosts(QWidget):
             lambda _ctx: library.list_posts(moment_id),
             name="list posts",
             context=self,
-            on_success=lambda posts, wanted=moment_id: self._loaded(wanted, posts),
+            on_success=partial(self._loaded, moment_id),
         )
 
     def posts(self) -> list[PostRecord]:

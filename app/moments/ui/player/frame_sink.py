@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
@@ -36,6 +37,11 @@ VideoFormatCb = ctypes.CFUNCTYPE(
     ctypes.POINTER(ctypes.c_uint),
 )
 VideoCleanupCb = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+# What ctypes hands the callbacks: a ``c_void_p`` argument arrives as an int (None for NULL),
+# a ``POINTER(...)`` argument as a pointer object to index.
+if TYPE_CHECKING:  # ctypes._Pointer is generic in the stubs only, not at run time
+    _VoidPointer = ctypes._Pointer[ctypes.c_void_p]
+    _UintPointer = ctypes._Pointer[ctypes.c_uint]
 
 POOL = 4
 """Pictures libVLC may hold at once; two more buffers keep the newest frame untouched."""
@@ -95,13 +101,23 @@ class FrameSink(QObject):
             if self._latest < 0:
                 return None
             w, h = self._size
-            view = QImage(
+            # PySide6's stub lists bytes, bytearray and memoryview; any buffer works, and the
+            # ctypes array itself is read in place (a memoryview of it costs one more copy).
+            view: QImage = QImage(  # type: ignore[call-overload]
                 self._buffers[self._latest], w, h, self._pitch, QImage.Format.Format_RGB32
             )
             return view.copy()  # one copy, made while libVLC cannot write into the buffer
 
     # -- libVLC threads ------------------------------------------------------------------------
-    def _format(self, _opaque, chroma, width, height, pitches, lines) -> int:  # type: ignore[no-untyped-def]
+    def _format(
+        self,
+        _opaque: _VoidPointer,
+        chroma: int,
+        width: _UintPointer,
+        height: _UintPointer,
+        pitches: _UintPointer,
+        lines: _UintPointer,
+    ) -> int:
         with self._mutex:
             shape = self._display_size or (int(width[0]), int(height[0]))
             w, h = fitted_size(shape[0], shape[1], self._box)
@@ -114,7 +130,7 @@ class FrameSink(QObject):
             self._latest, self._stamps = -1, [0] * len(self._buffers)
         return POOL
 
-    def _lock(self, _opaque, planes) -> int:  # type: ignore[no-untyped-def]
+    def _lock(self, _opaque: int | None, planes: _VoidPointer) -> int:
         with self._mutex:
             # The buffer locked longest ago, never the newest frame: libVLC holds at most
             # POOL pictures and shows them in order, so that one is no longer in use.
@@ -125,10 +141,10 @@ class FrameSink(QObject):
             planes[0] = ctypes.addressof(self._buffers[index])
         return index + 1  # never NULL: the picture id handed back to unlock/display
 
-    def _unlock(self, _opaque, picture, _planes) -> None:  # type: ignore[no-untyped-def]
+    def _unlock(self, _opaque: int | None, picture: int | None, _planes: _VoidPointer) -> None:
         return None
 
-    def _display(self, _opaque, picture) -> None:  # type: ignore[no-untyped-def]
+    def _display(self, _opaque: int | None, picture: int | None) -> None:
         index = int(picture or 0) - 1
         with self._mutex:
             if not 0 <= index < len(self._buffers):
@@ -137,5 +153,5 @@ class FrameSink(QObject):
             self._frames += 1
         self.frame_ready.emit()
 
-    def _cleanup(self, _opaque) -> None:  # type: ignore[no-untyped-def]
+    def _cleanup(self, _opaque: int | None) -> None:
         return None

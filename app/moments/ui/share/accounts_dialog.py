@@ -4,6 +4,8 @@ runs in a worker; secrets go to the OS keyring (``share/credentials``), never to
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -149,7 +151,7 @@ class AccountsDialog(QDialog):
         ):
             button.setEnabled(not busy)
 
-    def _run(self, what: str, fn) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, what: str, fn: Callable[[TaskContext], Account]) -> None:
         self._busy(True)
         self._say(f"{what}…")
         self._pending = self.tasks.run(

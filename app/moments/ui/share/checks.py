@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from moments.core.framing import framed_output_size
+from moments.core.framing import framed_output_size, is_aspect
 from moments.core.presets import (
     ClipFacts,
     ExportPreset,
@@ -85,7 +85,8 @@ class ShareChecks(QWidget):
         """List the problems of ``presets`` (text length only for ``text_checked``);
         True when one of them must stop the export."""
         while self._layout.count():
-            child = self._layout.takeAt(0).widget()
+            item = self._layout.takeAt(0)
+            child = item.widget() if item is not None else None
             if child is not None:
                 child.hide()
                 child.setParent(None)  # gone from the panel now, deleted later
@@ -129,7 +130,9 @@ class ShareChecks(QWidget):
                 start = max(moment.start, moment.end - float(fix.value))
             model.set_trim(start, min(moment.end, max(end, start + float(fix.value))))
         elif fix.kind == "aspect":  # for this platform only: the others keep their shape
-            framing = replace(edits.framing_for(preset_id), aspect=str(fix.value))
+            if not is_aspect(fix.value):
+                raise ValueError(f"unknown aspect {fix.value!r}")
+            framing = replace(edits.framing_for(preset_id), aspect=fix.value)
             changed = edits.with_framing(framing, preset_id).replace(preset=preset_id)
             model.apply(changed, f"Frame for {get_preset(preset_id).name}")  # and show it
         elif fix.kind == "fewer-hashtags":

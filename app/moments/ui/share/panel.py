@@ -45,7 +45,7 @@ from moments.share.base import PostRequest
 from moments.share.credentials import PLATFORM_NAMES, AccountStore
 from moments.share.handoff import PLATFORMS as HANDOFF_SPECS
 from moments.share.handoff import Handoff, handoff_for
-from moments.ui.common import Task, TaskRunner
+from moments.ui.common import Task, TaskContext, TaskRunner
 from moments.ui.share.accounts_dialog import AccountsDialog
 from moments.ui.share.checks import ShareChecks
 from moments.ui.share.export import run_rendition
@@ -314,7 +314,7 @@ class SharePanel(QWidget):
 
         overrides = self.settings.export_overrides(rendition.preset, state.overrides)
 
-        def work(ctx):  # type: ignore[no-untyped-def]
+        def work(ctx: TaskContext) -> ExportResult:
             return run_rendition(ctx, rendition, library=self.library, overrides=overrides)
 
         task = self.tasks.run(

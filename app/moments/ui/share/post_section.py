@@ -5,6 +5,7 @@ them), and the alt text. Accounts and limits are read in workers."""
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -148,7 +149,7 @@ class PostSection(QWidget):
                 read,
                 name="read limits",
                 context=self,
-                on_success=lambda limits, key=key: self._got_limits(key, limits),
+                on_success=partial(self._got_limits, key),
                 on_error=lambda error: log.info("limits unknown: %s", error),
             )
         self._update_counts()

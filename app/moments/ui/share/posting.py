@@ -4,6 +4,7 @@ failed with Retry). The outbox keeps posts across restarts; My Moments shows the
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -62,5 +63,10 @@ class PostingLink(QObject):
             lambda _ctx: library.get_post(post_id),
             name="read post",
             context=row,
-            on_success=lambda record: record is not None and row.post_updated(record),
+            on_success=partial(_show_post, row),
         )
+
+
+def _show_post(row: RenditionRow, record: PostRecord | None) -> None:
+    if record is not None:  # None: the post was deleted meanwhile
+        row.post_updated(record)
