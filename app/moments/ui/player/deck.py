@@ -62,13 +62,13 @@ class PlayheadDeadline(QObject):
         super().__init__(parent)
         self._player: Player | None = None
         self._media_s = 0.0
-        self._action: Callable[[], None] | None = None
+        self._action: Callable[[], object] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._poll)
 
-    def arm(self, player: Player, media_s: float, action: Callable[[], None]) -> None:
+    def arm(self, player: Player, media_s: float, action: Callable[[], object]) -> None:
         self._player, self._media_s, self._action = player, media_s, action
         self._poll()
 
