@@ -12,7 +12,9 @@ The switch error of one switch, in frames, is the worst of: the offset between t
 segments' on-screen timelines (a gap or a held frame, or frames skipped), the last frame
 before or the first after never shown, anything else shown between (black). Target: ≤ 1.
 "steady playback" counts the switches around which playback itself showed every frame on
-time: on a busy machine the others measure the machine more than the switch.
+time: on a busy machine the others measure the machine more than the switch. The audio
+goes to libVLC's audio callbacks (``ui/player/audio_tap.py``) instead of a sound card:
+every block with its play time, on the clock the screen samples use.
 Needs a display (``make bench`` provides Xvfb). ``STORY_SWITCHES=N`` changes the count.
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 import os
 
 from bench.common import median, scratch, table
-from tests.support.switching import METHODS, make_media, run_switches
+from tests.support.switching import METHODS, AudioAtSwitch, make_media, run_switches
 
 FPS = (25, 30, 60)
 
@@ -34,23 +36,33 @@ def main() -> None:
     switches = max(2, int(os.environ.get("STORY_SWITCHES", "21")))
     folder = scratch("story-switch")
     rows = []
+    sound = []
     ratios = []
     for fps in FPS:
         media = make_media(folder, fps, switches + 2)
         medians = {}
         for method in METHODS:
-            results = run_switches(method, media, fps, switches)
+            audio: list[AudioAtSwitch] = []
+            results = run_switches(method, media, fps, switches, audio=audio)
             errors = [r.error if r is not None else float("inf") for r in results]
             good = sorted(errors)
             medians[method] = median(good)
             within = sum(1 for e in errors if e <= 1.0)
             steady = sum(1 for r in results if r is not None and r.steady)
             rows.append([fps, method, median(good), max(good), f"{within}/{len(errors)}", steady])
+            silent = [a.silent_ms for a in audio]
+            doubled = [a.doubled_ms for a in audio]
+            sound.append([fps, method, median(silent), max(silent), median(doubled), max(doubled)])
         ratios.append(medians["deck"] / max(1e-9, medians["set_media/play"]))
     table(
         "Branch switch error on screen (frames; target <= 1)",
         ["fps", "switch", "median", "worst", "<= 1 frame", "steady playback"],
         rows,
+    )
+    table(
+        "Audio at the switch (ms; silence: longest with no sound, doubled: both players)",
+        ["fps", "switch", "silence median", "worst", "doubled median", "worst"],
+        sound,
     )
     print(
         "  ratio median switch error deck/set_media+play: "

@@ -6,10 +6,49 @@ tests."""
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from tests.support.screen_strip import StripSampler, SwitchResult, switch_result
+
+if TYPE_CHECKING:
+    from moments.ui.player.audio_tap import AudioTap
+
+RESOLUTION_S = 0.0005
+
+
+@dataclass(frozen=True)
+class AudioAtSwitch:
+    """What the speakers got around one switch (0.2 s before to 0.3 s after), in ms."""
+
+    silent_ms: float
+    """The longest stretch with no audio from any player."""
+    doubled_ms: float
+    """How long two players sounded at once."""
+
+
+def audio_at_switch(taps: list[AudioTap], at: float) -> AudioAtSwitch:
+    """From every player's heard audio, on one clock."""
+    start, stop = at - 0.2, at + 0.3
+    cover = np.zeros(round((stop - start) / RESOLUTION_S), np.int8)
+    for tap in taps:
+        for block in tap.heard():
+            first = max(0, round((block.at - start) / RESOLUTION_S))
+            last = min(len(cover), round((block.end - start) / RESOLUTION_S))
+            if last > first:
+                cover[first:last] += 1
+    longest = run = 0
+    for covered in cover:
+        run = 0 if covered else run + 1
+        longest = max(longest, run)
+    doubled = int((cover > 1).sum())
+    return AudioAtSwitch(longest * RESOLUTION_S * 1000, doubled * RESOLUTION_S * 1000)
+
 
 SEGMENT_S = 0.8
 """How much of each block plays before the jump (whole frames at 25, 30 and 60 fps)."""
@@ -42,16 +81,29 @@ def run_switches(
     *,
     segment_s: float = SEGMENT_S,
     block_s: float = BLOCK_S,
+    audio: list[AudioAtSwitch] | None = None,
 ) -> list[SwitchResult | None]:
     """Play ``switches + 1`` segments, switching by ``method``; the error of each switch."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from moments.ui.player import Player
+    from moments.ui.player.audio_tap import AudioTap
     from moments.ui.player.deck import PlayheadDeadline, SwitchDeck
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     deck = SwitchDeck()
+    taps: list[AudioTap] = []
+    switch_times: list[float] = []
+
+    def tap(player: Player) -> None:
+        taps.append(AudioTap())
+        player.install_audio_tap(taps[-1])
+
+    if audio is not None:
+        tap(deck.player())
+        deck.player_added.connect(tap)
     deck.setFixedSize(*SIZE)
     deck.move(0, 0)
     deck.show()
@@ -82,6 +134,7 @@ def run_switches(
 
         def switch() -> None:
             nonlocal segment
+            switch_times.append(time.monotonic())
             action()
             segment = k + 1
             QTimer.singleShot(100, next_switch)
@@ -100,6 +153,8 @@ def run_switches(
     deck.release()
     deck.close()
     deck.deleteLater()
+    if audio is not None:
+        audio += [audio_at_switch(taps, at) for at in switch_times]
     results = []
     for k in range(switches):
         first_a = round(start(k) * fps)

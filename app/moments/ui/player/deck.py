@@ -38,6 +38,10 @@ SWITCH_LEAD_S = 0.009
 no lead the next segment's frames came 5-6 ms late at 25 and 60 fps, at 9 ms within 1 ms):
 the switch is sent this much before the deadline."""
 FINAL_APPROACH_S = 0.030
+AUDIO_OVERLAP_MS = 20
+"""The branch left is paused this long after the switch (its view is covered already): a
+resumed player's first sound comes 3-14 ms after the switch, so pausing at once left that
+much silence; 20 ms later there was none, and both sounded together for 4-21 ms."""
 
 
 @dataclass(eq=False)
@@ -111,6 +115,8 @@ class SwitchDeck(QWidget):
     """key: that branch is paused on its first frame, ready to switch to."""
     prepare_failed = Signal(object, str)
     """key, a sentence for the user."""
+    player_added = Signal(object)
+    """A new Player joined the deck (before it opens anything)."""
 
     def __init__(
         self, parent: QWidget | None = None, *, vlc_args: list[str] | None = None, slots: int = 5
@@ -215,7 +221,8 @@ class SwitchDeck(QWidget):
         self._apply_audio(slot.player)
         slot.player.play()
         slot.view.raise_()
-        old.player.pause()
+        # Its audio plays on under the new branch's start: an overlap instead of a gap.
+        QTimer.singleShot(AUDIO_OVERLAP_MS, old.player.pause)
         old.stage, old.key = "idle", None
         self.switched.emit(key, slot.player)
         return True
@@ -256,6 +263,7 @@ class SwitchDeck(QWidget):
         view.lower()
         view.show()
         self._slots.append(slot)
+        self.player_added.emit(player)
         return slot
 
     def _free_slot(self) -> _Slot:

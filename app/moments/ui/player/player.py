@@ -26,6 +26,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from moments.core.errors import MediaError, ToolMissingError
 from moments.core.playhead import PlayheadClock
 from moments.core.source import display_name, is_url, normalize_location
+from moments.ui.player.audio_tap import CHANNELS as TAP_CHANNELS
+from moments.ui.player.audio_tap import RATE as TAP_RATE
+from moments.ui.player.audio_tap import AudioTap
 from moments.ui.player.frame_sink import FrameSink
 
 log = logging.getLogger(__name__)
@@ -437,6 +440,20 @@ class Player(QObject):
         if self._mp.add_slave(vlc.MediaSlaveType.subtitle, path.resolve().as_uri(), True) != 0:
             raise MediaError(f"“{path.name}” could not be loaded as subtitles.")
         self.tracks_changed.emit()
+
+    def install_audio_tap(self, tap: AudioTap) -> None:
+        """Send the audio to ``tap`` instead of a sound card (benchmarks and tests)."""
+        decorators = vlc.CallbackDecorators
+        self._mp.audio_set_callbacks(
+            ctypes.cast(tap.play_cb, decorators.AudioPlayCb),
+            ctypes.cast(tap.pause_cb, decorators.AudioPauseCb),
+            ctypes.cast(tap.resume_cb, decorators.AudioResumeCb),
+            ctypes.cast(tap.flush_cb, decorators.AudioFlushCb),
+            ctypes.cast(tap.drain_cb, decorators.AudioDrainCb),
+            None,
+        )
+        self._mp.audio_set_volume_callback(ctypes.cast(tap.volume_cb, decorators.AudioSetVolumeCb))
+        self._mp.audio_set_format("S16N", TAP_RATE, TAP_CHANNELS)
 
     @property
     def released(self) -> bool:
