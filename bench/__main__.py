@@ -18,6 +18,7 @@ ORDER = (
     "export",
     "filmstrip",
     "story_switch",
+    "story",
 )
 ALL = [name for name in ORDER if (Path(__file__).parent / f"{name}.py").exists()]
 

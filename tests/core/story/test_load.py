@@ -89,7 +89,7 @@ def test_schema_errors_name_the_place(tmp_path: Path) -> None:
     doc["choices"]["path"]["options"].append({"label": ""})
     error = _refused(write_story(tmp_path, doc))
     assert error.problems[0].startswith("error SCHEMA: at choices/path/options/2")
-    assert any("at segments/intro/end: 'ten' is not of type 'integer'" in p
+    assert any("at segments/intro/end: \"ten\" is not of type \"integer\"" in p
                for p in error.problems)  # fmt: skip
     assert "(and 2 more: see “moments story check”)" in str(error)
 

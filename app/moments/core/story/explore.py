@@ -9,13 +9,15 @@ single viewer's path has). Past ``MAX_CONFIGS`` pairs the walk stops and says so
 
 from __future__ import annotations
 
+import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from moments.core.errors import StoryError
 from moments.core.story.graph import reachable_segments
-from moments.core.story.model import Segment, Story, Value
+from moments.core.story.model import Rule, Segment, Story, Value
 from moments.core.story.problems import Problem, error, warning
 from moments.core.story.rules import StoryRules
 from moments.core.story.state import State, defaults, persistent_part
@@ -44,20 +46,74 @@ class Exploration:
     hidden_defaults: dict[str, State] = field(default_factory=dict)
 
 
+class _Memo:
+    """``StoryRules`` answers remembered per state: a story has few distinct states, each
+    met at many segments. States are interned (one dict per distinct state), so the caches
+    are keyed by identity and never rebuild a key."""
+
+    def __init__(self, rules: StoryRules, names: list[str]) -> None:
+        self.rules, self.names = rules, names
+        self.states: dict[StateKey, State] = {}
+        self._holds: dict[tuple[int, int], bool] = {}
+        self._apply: dict[tuple[int, int], State] = {}
+        self._resolve: dict[tuple[str, int], Segment] = {}
+        self._same: dict[int, tuple[object, int]] = {}
+        self._content: dict[str, int] = {}
+
+    def same(self, value: object) -> int:
+        """One number per distinct content: equal rules or changes written at many places
+        share their cached answers."""
+        known = self._same.get(id(value))
+        if known is None or known[0] is not value:
+            text = json.dumps(value, sort_keys=True)
+            known = self._same[id(value)] = (
+                value,
+                self._content.setdefault(text, len(self._content)),
+            )
+        return known[1]
+
+    def key(self, state: State) -> StateKey:
+        return tuple(state[n] for n in self.names)
+
+    def intern(self, state: State) -> State:
+        return self.states.setdefault(self.key(state), state)
+
+    def holds(self, rule: Rule, state: State, where: str) -> bool:
+        key = (self.same(rule), id(state))
+        found = self._holds.get(key)
+        if found is None:
+            found = self._holds[key] = self.rules.holds(rule, state, where)
+        return found
+
+    def apply(self, state: State, changes: Mapping[str, Any], where: str) -> State:
+        if not changes:
+            return state
+        key = (self.same(changes), id(state))
+        found = self._apply.get(key)
+        if found is None:
+            found = self._apply[key] = self.intern(self.rules.apply(state, changes, where))
+        return found
+
+    def resolve(self, target: str, state: State) -> Segment:
+        key = (target, id(state))
+        found = self._resolve.get(key)
+        if found is None:
+            found = self._resolve[key] = self.rules.resolve(target, state)
+        return found
+
+
 class _Walker:
     def __init__(self, story: Story, rules: StoryRules) -> None:
-        self.story, self.rules = story, rules
+        self.story = story
         self.names = list(story.variables)
+        self.rules = _Memo(rules, self.names)
         self.persistent = [n for n in self.names if story.variables[n].persistent]
         self.result = Exploration()
-        self.seen: set[tuple[str, StateKey]] = set()
+        self.seen: set[tuple[str, int]] = set()
         self.queue: deque[tuple[Segment, State]] = deque()
         self.choice_configs: dict[tuple[str, StateKey], State] = {}
         """Choice segments met, by their non-persistent state (persistent ones vary)."""
         self.persistent_parts: dict[StateKey, State] = {}
-
-    def key(self, state: State) -> StateKey:
-        return tuple(state[n] for n in self.names)
 
     def run(self) -> Exploration:
         self.replay(defaults(self.story))
@@ -77,7 +133,7 @@ class _Walker:
 
     def replay(self, state: State) -> None:
         fresh = {**defaults(self.story), **persistent_part(self.story, state)}
-        self.go(self.story.start, fresh, "the start")
+        self.go(self.story.start, self.rules.intern(fresh), "the start")
 
     def go(self, target: str, state: State, where: str) -> None:
         try:
@@ -89,7 +145,8 @@ class _Walker:
         self.push(segment, entered)
 
     def push(self, segment: Segment, state: State) -> None:
-        config = (segment.id, self.key(state))
+        """``state`` must be interned."""
+        config = (segment.id, id(state))
         if len(self.seen) >= MAX_CONFIGS:
             self.result.complete = False
         elif config not in self.seen:
@@ -127,7 +184,7 @@ class _Walker:
         stats.targets |= targets
         if len(visible) >= 2 and len(targets) == 1:
             stats.one_target += 1
-            if len({self.key(after) for _, after in outcomes}) == 1:
+            if len({id(after) for _, after in outcomes}) == 1:
                 stats.one_outcome += 1
         for target, after in outcomes:
             self.go(target.id, after, where)
@@ -145,7 +202,7 @@ class _Walker:
         for (segment_id, _), earlier in list(self.choice_configs.items()):
             if not self.result.complete:
                 return
-            self.push(self.story.segments[segment_id], {**earlier, **part})
+            self.push(self.story.segments[segment_id], self.rules.intern({**earlier, **part}))
 
     def note_choice(self, segment: Segment, state: State) -> None:
         """A choice met with new non-persistent state: it may be gone back to with every
@@ -159,7 +216,7 @@ class _Walker:
         for part in list(self.persistent_parts.values()):
             if not self.result.complete:
                 return
-            self.push(segment, {**state, **part})
+            self.push(segment, self.rules.intern({**state, **part}))
 
     def report(self, place: str, problem: Problem) -> None:
         self.result.problems.setdefault(place, problem)

@@ -40,8 +40,18 @@ class Logic:
 
     def __init__(self) -> None:
         self._rules: dict[str, datalogic_py.Rule] = {}
+        self._by_object: dict[int, tuple[Rule, datalogic_py.Rule]] = {}
+        """The story's own rule objects → compiled, without serialising them each time."""
 
     def compile(self, rule: Rule) -> datalogic_py.Rule:
+        known = self._by_object.get(id(rule))
+        if known is not None and known[0] is rule:
+            return known[1]
+        compiled = self._compile(rule)
+        self._by_object[id(rule)] = (rule, compiled)
+        return compiled
+
+    def _compile(self, rule: Rule) -> datalogic_py.Rule:
         key = json.dumps(rule, sort_keys=True, separators=(",", ":"))
         compiled = self._rules.get(key)
         if compiled is None:
