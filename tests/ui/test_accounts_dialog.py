@@ -60,3 +60,14 @@ def test_sign_in_everywhere_then_out(qtbot: QtBot, dialog: AccountsDialog, tmp_p
     dialog.sign_out_button.click()
     qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=10_000)
     assert disc.token not in (tmp_path / "keyring.json").read_text()
+
+
+def test_a_forum_webhook_is_added_as_one(qtbot: QtBot, dialog: AccountsDialog) -> None:
+    with FakeDiscord() as disc:
+        disc.forum = True
+        dialog.webhook.setText(disc.webhook_url)
+        dialog.webhook_forum.setChecked(True)
+        dialog.discord_button.click()
+        qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=10_000)
+    (account,) = dialog.store.accounts()
+    assert account.options["forum"] == "1"

@@ -185,3 +185,55 @@ def test_hand_off_to_x(
     intent = [u for u in opened.urls if u.startswith("https://x.com/intent/post")]
     assert intent and "Look%20at%20this" in intent[0]
     assert any(u.startswith("file://") for u in opened.urls)  # the file shown in its folder
+
+
+def test_a_discord_forum_webhook_asks_for_a_thread_title(
+    qtbot: QtBot, editor_with_outbox, services: Services
+) -> None:
+    editor, _outbox = editor_with_outbox
+    wait_preview(qtbot, editor, lambda c: c >= 0)
+    services.discord.forum = True
+    forum = services.store.set_option(services.accounts[2].key, "forum", "1")
+    assert forum is not None
+    panel = editor.share
+    panel.post.refresh_accounts()
+    qtbot.waitUntil(lambda: panel.post.list.count() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: panel.post.accounts()[2].options.get("forum") == "1", timeout=5000)
+    panel.set_checked([])
+    panel.post.set_checked([forum.key])
+    panel.post.text.setPlainText("The bridge")
+    panel.refresh()
+    title = panel.post.thread_title
+    assert title.isVisibleTo(panel.post) and "thread title" in panel.post.counts.text()
+    assert not panel.export_button.isEnabled()  # a forum post needs its title
+    title.setText("Best bridge scene")
+    panel.refresh()
+    assert panel.export_button.isEnabled() and "thread title" not in panel.post.counts.text()
+    panel.export_button.click()
+    (row,) = panel.rows()
+    qtbot.waitUntil(lambda: row.post_url is not None, timeout=60_000)
+    assert services.discord.threads == ["Best bridge scene"]
+    panel.post.set_checked([services.accounts[0].key])
+    panel.refresh()
+    assert not title.isVisibleTo(panel.post)
+
+
+def test_a_webhook_that_turns_out_to_be_a_forum_then_asks_for_a_title(
+    qtbot: QtBot, editor_with_outbox, services: Services
+) -> None:
+    editor, _outbox = editor_with_outbox
+    wait_preview(qtbot, editor, lambda c: c >= 0)
+    services.discord.forum = True  # Discord answers 220001: the webhook object never says
+    panel = editor.share
+    qtbot.waitUntil(lambda: panel.post.list.count() == 3, timeout=5000)
+    panel.set_checked([])
+    panel.post.set_checked([services.accounts[2].key])
+    panel.post.text.setPlainText("The bridge")
+    panel.refresh()
+    assert not panel.post.thread_title.isVisibleTo(panel.post)
+    panel.export_button.click()
+    (row,) = panel.rows()
+    qtbot.waitUntil(lambda: "thread title" in row.status.text(), timeout=60_000)
+    panel.post.set_checked([services.accounts[2].key])
+    qtbot.waitUntil(lambda: panel.post.thread_title.isVisibleTo(panel.post), timeout=5000)
+    assert services.discord.messages == []

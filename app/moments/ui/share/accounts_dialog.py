@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -117,10 +118,15 @@ class AccountsDialog(QDialog):
         self.webhook_name = QLineEdit()
         self.webhook_name.setPlaceholderText("#clips on my server")
         self.webhook_name.setAccessibleName("Name for this webhook")
+        self.webhook_forum = QCheckBox("Forum or media channel (each post starts a thread)")
+        self.webhook_forum.setAccessibleName(
+            "The webhook's channel is a forum or media channel: posts will ask for a thread title"
+        )
         self.discord_button = QPushButton("Add webhook")
         self.discord_button.clicked.connect(self._discord)
         form.addRow("Webhook", self.webhook)
         form.addRow("Name", self.webhook_name)
+        form.addRow("", self.webhook_forum)
         form.addRow("", self.discord_button)
         return box
 
@@ -225,9 +231,10 @@ class AccountsDialog(QDialog):
 
     def _discord(self) -> None:
         url, name, store = self.webhook.text(), self.webhook_name.text(), self.store
+        forum = self.webhook_forum.isChecked()
         self._run(
             "Checking the webhook",
-            lambda ctx: discord.add_webhook(store, url, name=name, cancel=ctx.cancel),
+            lambda ctx: discord.add_webhook(store, url, name=name, forum=forum, cancel=ctx.cancel),
         )
 
     def _sign_out(self) -> None:

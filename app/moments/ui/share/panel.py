@@ -122,6 +122,8 @@ class SharePanel(QWidget):
         self.targets.setMaximumHeight(170)
         layout.addWidget(self.targets)
         self.post = PostSection(accounts if self.posting is not None else None, tasks)
+        if self.posting is not None:
+            self.posting.account_learned.connect(self.post.refresh_accounts)
         self.post.changed.connect(self._on_post_changed)
         self.post.accounts_requested.connect(self.open_accounts)
         self.post.setVisible(accounts is not None)
@@ -224,7 +226,7 @@ class SharePanel(QWidget):
         targets = [*presets, *(a.platform for a in accounts)]
         # Posts are counted by the post section, against the service's live limit.
         blocking = self.problems.show_problems(targets, text_checked=set(presets))
-        blocking = blocking or bool(self.post.over_limit())
+        blocking = blocking or bool(self.post.over_limit()) or bool(self.post.missing_title())
         count = len(self.checked_presets()) + len(accounts)
         self.export_button.setEnabled(count > 0 and not blocking)
         if accounts:
@@ -343,6 +345,7 @@ class SharePanel(QWidget):
                     alt_text=self.post.alt_text() or self.post.post_text(),
                     hashtags=self.model.edits.hashtags,
                     size=(result.width, result.height),
+                    title=self.post.thread_title_text(),
                 )
                 self.posting.post(row, moment_id, request)
         self._next()

@@ -1,6 +1,7 @@
 """The share panel's "Post to" part: the signed-in accounts to post to, the text of the post
 with each platform's own count (graphemes for Bluesky, live limits where the service says
-them), and the alt text. Accounts and limits are read in workers."""
+them), the alt text, and a thread title when a Discord webhook posts to a forum channel
+(each post there starts a thread). Accounts and limits are read in workers."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from moments.core.errors import MomentsError
 from moments.share.base import Limits, TextCount, compose_text, count_text
 from moments.share.credentials import PLATFORM_NAMES, Account, AccountStore
+from moments.share.discord import MAX_THREAD_NAME
 from moments.share.targets import open_target
 from moments.ui.common import TaskContext, TaskRunner
 
@@ -76,6 +78,16 @@ class PostSection(QWidget):
         self.alt.setPlaceholderText("Alt text: describe the clip for people who cannot see it")
         self.alt.textChanged.connect(lambda _t: self.changed.emit())
         layout.addWidget(self.alt)
+        self.thread_title = QLineEdit()
+        self.thread_title.setObjectName("threadTitle")
+        self.thread_title.setMaxLength(MAX_THREAD_NAME)
+        self.thread_title.setAccessibleName("Thread title for the Discord forum channel")
+        self.thread_title.setPlaceholderText(
+            "Thread title: the Discord channel is a forum, each post starts a thread"
+        )
+        self.thread_title.textChanged.connect(self._on_text)
+        self.thread_title.setVisible(False)
+        layout.addWidget(self.thread_title)
         self.counts = QLabel()
         self.counts.setObjectName("postCounts")
         self.counts.setWordWrap(True)
@@ -183,6 +195,17 @@ class PostSection(QWidget):
         limits = self._limits.get(account.key)
         return count_text(limits if limits is not None else account.platform, self.full_text())
 
+    def forum_accounts(self) -> list[Account]:
+        """Checked Discord webhooks of forum channels: their posts need a thread title."""
+        return [a for a in self.checked_accounts() if a.options.get("forum") == "1"]
+
+    def thread_title_text(self) -> str:
+        return self.thread_title.text().strip()
+
+    def missing_title(self) -> list[Account]:
+        """Forum webhooks checked while no thread title is typed (posting waits for one)."""
+        return [] if self.thread_title_text() else self.forum_accounts()
+
     def over_limit(self) -> list[Account]:
         return [a for a in self.checked_accounts() if self.count_for(a).over]
 
@@ -201,6 +224,12 @@ class PostSection(QWidget):
             limit = f"/{count.limit}" if count.limit is not None else ""
             mark = " — too long" if count.over else ""
             parts.append(f"{account.label}: {count.used}{limit} {count.unit}{mark}")
+        forum = self.forum_accounts()
+        self.thread_title.setVisible(bool(forum))
+        if forum and not self.thread_title_text():
+            names = ", ".join(a.label for a in forum)
+            parts.append(f"{names}: a forum channel — type a thread title")
         self.counts.setText(" · ".join(parts))
         over = any(self.count_for(a).over for a in self.checked_accounts())
+        over = over or bool(self.missing_title())
         self.counts.setStyleSheet("color: #e06c5a" if over else "")

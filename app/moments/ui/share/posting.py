@@ -7,9 +7,9 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
-from moments.core.library import Library, PostRecord
+from moments.core.library import Library, PostRecord, PostState
 from moments.share.base import PostRequest
 from moments.ui.common import TaskRunner
 from moments.ui.share.outbox_service import OutboxService
@@ -17,6 +17,10 @@ from moments.ui.share.rendition_row import RenditionRow
 
 
 class PostingLink(QObject):
+    account_learned = Signal()
+    """A failed post taught Moments something about its account (a Discord webhook turned
+    out to post to a forum): the post section lists the accounts again."""
+
     def __init__(
         self,
         outbox: OutboxService,
@@ -63,10 +67,12 @@ class PostingLink(QObject):
             lambda _ctx: library.get_post(post_id),
             name="read post",
             context=row,
-            on_success=partial(_show_post, row),
+            on_success=partial(self._updated, row),
         )
 
-
-def _show_post(row: RenditionRow, record: PostRecord | None) -> None:
-    if record is not None:  # None: the post was deleted meanwhile
+    def _updated(self, row: RenditionRow, record: PostRecord | None) -> None:
+        if record is None:  # the post was deleted meanwhile
+            return
         row.post_updated(record)
+        if record.state is PostState.FAILED and record.target == "discord":
+            self.account_learned.emit()
