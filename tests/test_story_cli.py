@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -82,6 +83,12 @@ def test_graph_writes_svg(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "<Intro & “more”>" in texts and "Cave" in texts and "ending: Home" in texts
     assert _run(capsys, "graph", str(path), "-o", str(tmp_path / "map.png"))[0] == 2
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "map.svg").stat().st_mode & 0o777 == 0o666 & ~umask  # as any new file
+    code, _, err = _run(capsys, "graph", str(path), "-o", str(tmp_path / "map.svg"))
+    assert code == 4 and "already exists; --force replaces it" in err
+    assert _run(capsys, "graph", str(path), "-o", str(tmp_path / "map.svg"), "--force")[0] == 0
 
 
 def test_prepare_puts_keyframes_at_segment_starts(

@@ -66,6 +66,7 @@ def _parser() -> _Parser:
     graph = commands.add_parser("graph", help="draw the story's graph as SVG")
     graph.add_argument("story")
     graph.add_argument("-o", "--output", required=True, help="the SVG file to write")
+    graph.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     commands.add_parser("demo", help="make the demo story if needed; print its path")
     return parser
 
@@ -176,15 +177,24 @@ def _print_walk(result: WalkResult, out: TextIO) -> None:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from moments.core.atomic import write_atomic
+    from moments.core.atomic import storage_error
     from moments.core.story.svg import story_svg
+    from moments.media.story_media import work_file_beside
 
     story = _load(args.story, require_media=False)
     output = Path(args.output)
     if output.suffix.lower() != ".svg":
         raise _UsageError(f"graph: “{output.name}” should end in .svg")
+    if output.exists() and not args.force:
+        return _fail(EXIT_OUTPUT, f"“{output}” already exists; --force replaces it.")
     try:
-        write_atomic(output, story_svg(story).encode("utf-8"))
+        work = work_file_beside(output)
+        try:
+            work.write_text(story_svg(story), encoding="utf-8")
+            work.replace(output)
+        except OSError as exc:
+            work.unlink(missing_ok=True)
+            raise storage_error(exc, output) from exc
     except StorageError as exc:
         return _fail(EXIT_OUTPUT, str(exc))
     print(output)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Protocol
 from moments.core.cancel import CancelToken
 from moments.core.errors import MediaError, StorageError
 from moments.media.probe import MediaInfo, probe
+from moments.media.story_media import work_file_beside
 from moments.media.tools import Progress, run_ffmpeg
 
 FADE_S = 0.01
@@ -64,10 +64,7 @@ def join_ranges(
     if first.primary_video is None:
         raise MediaError(f"“{parts[0].media.name}” has no video to join.")
     args = join_args(parts, infos, out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".part.mkv", dir=out.parent)
-    os.close(fd)
-    work = Path(name)
+    work = work_file_beside(out, ".part.mkv")
     args[-1] = str(work)
     total = sum(r.end_ms - r.start_ms for r in parts) / 1000  # for progress: close enough
     try:

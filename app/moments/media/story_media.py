@@ -8,11 +8,12 @@ import contextlib
 import json
 import math
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from moments.core.atomic import storage_error
 from moments.core.cancel import CancelToken
 from moments.core.errors import ClipError, MediaError, StorageError
 from moments.core.story.media_facts import MediaFacts
@@ -108,7 +109,7 @@ def prepare_story(
             starts = sorted({s.start_ms for s in story.segments.values() if s.media == key})
             source = story.media[key]
             length = _duration(source)
-            work = _work_file(outputs[key])
+            work = work_file_beside(outputs[key])
             written.append(work)
             run_ffmpeg(
                 _prepare_args(source, work, starts),
@@ -155,10 +156,21 @@ def _free_name(folder: Path, source: Path) -> Path:
     return candidate
 
 
-def _work_file(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    return Path(name)
+def work_file_beside(target: Path, suffix: str = ".part") -> Path:
+    """A new, hidden, empty file beside ``target`` to write into before publishing it:
+    created exclusively, with the permissions the user's umask gives new files (mkstemp's
+    would be private)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(100):
+        path = target.parent / f".{target.stem}.{secrets.token_hex(4)}{suffix}"
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise storage_error(exc, target) from exc
+        return path
+    raise StorageError(f"Could not make a work file beside {target.name}.")
 
 
 def _publish(work: Path, target: Path) -> None:
@@ -176,7 +188,7 @@ def _write_story(story: Story, destination: Path, outputs: dict[str, Path]) -> N
     data["media"] = relative
     for sid, raw in data["segments"].items():
         raw["media"] = story.segments[sid].media
-    work = _work_file(destination)
+    work = work_file_beside(destination)
     try:
         work.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _publish(work, destination)

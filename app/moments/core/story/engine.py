@@ -205,7 +205,9 @@ class StoryEngine:
 
     def advance(self, at_ms: int | None = None) -> Clip | EndingView:
         """The switch: the current segment is over (at ``at_ms``, default its planned end);
-        returns what plays now, or the ending once an ending segment is over."""
+        returns what plays now, or the ending once an ending segment is over. A choice still
+        waiting takes its default if it has a timer: with timers turned off (the viewer's
+        preference), wait for ``choose()`` before calling this."""
         if self._ending is not None:
             return self._ending
         segment = self._current()
