@@ -40,7 +40,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(mastodon, "time", clock)
+    monkeypatch.setattr(mastodon, "time", clock, raising=False)
     return clock
 
 
