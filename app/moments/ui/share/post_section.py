@@ -78,16 +78,19 @@ class PostSection(QWidget):
         self.alt.setPlaceholderText("Alt text: describe the clip for people who cannot see it")
         self.alt.textChanged.connect(lambda _t: self.changed.emit())
         layout.addWidget(self.alt)
+        self.thread_row = QWidget()
+        row = QHBoxLayout(self.thread_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Thread title"))
         self.thread_title = QLineEdit()
         self.thread_title.setObjectName("threadTitle")
         self.thread_title.setMaxLength(MAX_THREAD_NAME)
         self.thread_title.setAccessibleName("Thread title for the Discord forum channel")
-        self.thread_title.setPlaceholderText(
-            "Thread title: the Discord channel is a forum, each post starts a thread"
-        )
+        self.thread_title.setPlaceholderText("The Discord channel is a forum: name the thread")
         self.thread_title.textChanged.connect(self._on_text)
-        self.thread_title.setVisible(False)
-        layout.addWidget(self.thread_title)
+        row.addWidget(self.thread_title, 1)
+        self.thread_row.setVisible(False)
+        layout.addWidget(self.thread_row)
         self.counts = QLabel()
         self.counts.setObjectName("postCounts")
         self.counts.setWordWrap(True)
@@ -225,7 +228,7 @@ class PostSection(QWidget):
             mark = " — too long" if count.over else ""
             parts.append(f"{account.label}: {count.used}{limit} {count.unit}{mark}")
         forum = self.forum_accounts()
-        self.thread_title.setVisible(bool(forum))
+        self.thread_row.setVisible(bool(forum))
         if forum and not self.thread_title_text():
             names = ", ".join(a.label for a in forum)
             parts.append(f"{names}: a forum channel — type a thread title")
