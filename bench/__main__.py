@@ -19,6 +19,7 @@ ORDER = (
     "filmstrip",
     "story_switch",
     "story",
+    "posting_http",
 )
 ALL = [name for name in ORDER if (Path(__file__).parent / f"{name}.py").exists()]
 
