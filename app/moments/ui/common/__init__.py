@@ -20,6 +20,7 @@ from moments.ui.common.overlay_render import (
 from moments.ui.common.preferences_dialog import PreferencesDialog
 from moments.ui.common.tasks import Task, TaskContext, TaskRunner
 from moments.ui.common.toast import Toast
+from moments.ui.common.typing_guard import install_typing_guard, takes_typing
 from moments.ui.common.ui_state import geometry_bytes, geometry_text, open_ui_state
 
 __all__ = [
@@ -39,8 +40,10 @@ __all__ = [
     "file_dialog",
     "geometry_bytes",
     "geometry_text",
+    "install_typing_guard",
     "open_ui_state",
     "render_overlay",
     "render_overlay_png",
     "render_overlays",
+    "takes_typing",
 ]

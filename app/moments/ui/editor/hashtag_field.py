@@ -98,6 +98,9 @@ class HashtagField(QWidget):
         self.editor.installEventFilter(self)
         self._flow.addWidget(self.editor)
         self.setFocusProxy(self.editor)
+        # A click anywhere in the box (beside the field, on a chip's name) types there.
+        self.box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.box.setFocusProxy(self.editor)
 
         self.suggestions = QWidget()
         self._suggestion_flow = FlowLayout(self.suggestions)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from moments.core.captions import Caption
 from moments.core.framing import Framing, crop_rect, fit_rect
@@ -66,6 +66,8 @@ class PreviewView(QWidget):
     caption_dragged = Signal(int, float, float)
     """Caption index and its new centre (x, y) as fractions of the output."""
     caption_clicked = Signal(int)
+    clicked = Signal()
+    """A click on the picture that was not on a caption and moved nothing (play/pause)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +76,7 @@ class PreviewView(QWidget):
         self.setMinimumSize(320, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Space plays, wherever it is clicked
         self._frame: QImage | None = None
         self._display = (16, 9)
         self._framing = Framing()
@@ -85,6 +88,7 @@ class PreviewView(QWidget):
         self._selected = -1
         self._guides = True
         self._drag: tuple[str, int, QPointF, tuple[float, float]] | None = None
+        self._moved = False
 
     # -- inputs --------------------------------------------------------------------------------
     def set_frame(self, frame: QImage | None) -> None:
@@ -252,6 +256,7 @@ class PreviewView(QWidget):
             return
         point = event.position()
         index = self.caption_at(point)
+        self._moved = False
         if index >= 0:
             caption = self._captions[index]
             self._drag = ("caption", index, point, (caption.x, caption.y))
@@ -261,6 +266,8 @@ class PreviewView(QWidget):
             dw, dh = self._display
             x, y, w, h = crop_rect(dw, dh, self._framing)
             self._drag = ("crop", -1, point, ((x + w / 2) / dw, (y + h / 2) / dh))
+        else:
+            self._drag = ("click", -1, point, (0.0, 0.0))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._drag is None:
@@ -269,6 +276,12 @@ class PreviewView(QWidget):
             return
         kind, index, origin, (x0, y0) = self._drag
         delta = event.position() - origin
+        if not self._moved:
+            self._moved = delta.manhattanLength() >= QApplication.startDragDistance()
+            if not self._moved:
+                return
+        if kind == "click":
+            return
         geometry = self.placement()
         if kind == "caption":
             out = geometry.output
@@ -282,6 +295,10 @@ class PreviewView(QWidget):
             self.crop_dragged.emit(min(1.0, max(0.0, cx)), min(1.0, max(0.0, cy)))
 
     def mouseReleaseEvent(self, _event: QMouseEvent) -> None:
-        if self._drag is not None:
-            self._drag = None
+        if self._drag is None:
+            return
+        kind, self._drag = self._drag[0], None
+        if self._moved:
             self.drag_finished.emit()
+        elif kind != "caption":
+            self.clicked.emit()

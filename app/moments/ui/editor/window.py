@@ -34,7 +34,7 @@ from moments.core.source import display_name
 from moments.core.timefmt import format_time
 from moments.media.probe import MediaInfo, probe
 from moments.share.credentials import AccountStore
-from moments.ui.common import TaskRunner
+from moments.ui.common import TaskRunner, install_typing_guard
 from moments.ui.editor.caption_layer import CaptionLayer
 from moments.ui.editor.caption_panel import CaptionPanel
 from moments.ui.editor.framing_panel import FramingPanel
@@ -133,6 +133,8 @@ class EditorWindow(QMainWindow):
         self.quotes = QuoteFinder(tasks, self)
         self._build_layout()
         self._connect()
+        install_typing_guard()
+        self.preview.setFocus()  # Space plays and pauses from the start, as in every player
         self._apply(self.model.edits)
         if info is not None:
             self._apply_info(info)
@@ -213,6 +215,7 @@ class EditorWindow(QMainWindow):
         self.preview.caption_dragged.connect(self._on_caption_drag)
         self.preview.caption_clicked.connect(self.captions.select)
         self.preview.drag_finished.connect(model.end_merge)
+        self.preview.clicked.connect(self.player.toggle)
         self.captions.selected.connect(self.preview.set_selected)
         self.captions.add_requested.connect(self._add_caption)
         self.captions.remove_requested.connect(model.remove_caption)

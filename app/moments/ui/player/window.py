@@ -30,6 +30,7 @@ from moments.ui.common import (
     file_dialog,
     geometry_bytes,
     geometry_text,
+    install_typing_guard,
     messages,
     open_ui_state,
 )
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.history = PlaybackHistory(dirs.history_file)
         self._loaded_subtitles: dict[str, Path] = {}
         self.tasks = TaskRunner(self)
+        install_typing_guard()
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
         icon = resources_dir() / "icons" / "moments.svg"
