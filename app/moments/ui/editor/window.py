@@ -88,7 +88,7 @@ class EditorWindow(QMainWindow):
         self.model = EditorModel(moment, library, tasks, self)
         self.info = info
         self._layer = CaptionLayer()
-        self._quoted: tuple[tuple[float, float], list[str]] | None = None
+        self._quoted: tuple[tuple[float, float], list[str], str] | None = None
         self._display = (1920, 1080)
         self._position = moment.start
 
@@ -349,10 +349,11 @@ class EditorWindow(QMainWindow):
         """List the lines spoken during the trimmed clip (again when the trim changes)."""
         trim = self.model.edits.trim(self.model.moment)
         lines = self.quotes.lines(*trim)
-        if (trim, lines) == self._quoted:
+        shown = (trim, lines, self.quotes.empty_reason())
+        if shown == self._quoted:
             return
-        self._quoted = (trim, lines)
-        self.captions.set_quotes(lines, self.quotes.empty_reason())
+        self._quoted = shown
+        self.captions.set_quotes(lines, shown[2])
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
