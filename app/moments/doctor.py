@@ -12,6 +12,7 @@ from pathlib import Path
 from moments import APP_NAME, __version__
 from moments.core.errors import MomentsError
 from moments.core.paths import AppDirs
+from moments.libvlc_check import LIBVLC_FIX, libvlc_diagnosis, libvlc_load_error
 
 NEEDED_ENCODERS = ("libx264", "aac")
 NEEDED_FILTERS = ("overlay", "palettegen", "paletteuse", "scale")
@@ -33,34 +34,32 @@ class Check:
 
 
 def check_libvlc() -> list[Check]:
-    try:
-        from moments.ui.player import LIBVLC_FIX, libvlc_diagnosis
-    except (ImportError, OSError, NameError) as exc:
-        fix = f"{APT} libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output"
-        return [Check("libVLC", False, f"cannot be loaded ({exc})", fix)]
+    problem = libvlc_load_error()
+    if problem is not None:
+        return [Check("libVLC", False, problem, LIBVLC_FIX)]
     try:
         info = libvlc_diagnosis()
     except MomentsError as exc:
         return [Check("libVLC", False, str(exc), LIBVLC_FIX)]
     except Exception as exc:  # noqa: BLE001 - any failure here is the answer
         return [Check("libVLC", False, f"cannot be loaded ({exc})", LIBVLC_FIX)]
-    checks = [Check("libVLC", True, f"{info['version']} (plugins: {info['plugin_dir']})")]
-    outputs = info["video_outputs"]
+    checks = [Check("libVLC", True, f"{info.version} (plugins: {info.plugin_dir})")]
+    outputs = info.video_outputs
     usable = [o for o in outputs if o.startswith(("xcb", "gl", "egl", "direct3d", "macosx"))]
     checks.append(
         Check(
             "libVLC video outputs",
-            bool(usable) or info["plugin_dir"] is None,
+            bool(usable) or info.plugin_dir is None,
             ", ".join(outputs) if outputs else "plugin folder not found; trusting libVLC",
             f"{APT} vlc-plugin-video-output",
         )
     )
-    if info["plugin_dir"] is not None:
+    if info.plugin_dir is not None:
         checks.append(
             Check(
                 "libVLC plugin cache",
-                info["plugin_cache"],
-                "present" if info["plugin_cache"] else "missing (slow start)",
+                info.plugin_cache,
+                "present" if info.plugin_cache else "missing (slow start)",
                 f"{APT} libvlc-bin (it runs vlc-cache-gen)",
                 warning_only=True,
             )
@@ -196,11 +195,9 @@ def essential_problems() -> list[Check]:
             find_tool(tool)
         except MomentsError as exc:
             problems.append(Check(tool, False, str(exc), f"{APT} ffmpeg"))
-    try:
-        import vlc  # noqa: F401 - loading it is the check
-    except (ImportError, OSError, NameError) as exc:
-        fix = f"{APT} libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output"
-        problems.append(Check("libVLC", False, f"cannot be loaded ({exc})", fix))
+    problem = libvlc_load_error()
+    if problem is not None:
+        problems.append(Check("libVLC", False, problem, LIBVLC_FIX))
     return problems
 
 

@@ -8,11 +8,9 @@ deadlock. So callbacks here only record the monotonic time and emit a queued sig
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import logging
 import os
-import re
 import shlex
 import sys
 import time
@@ -23,9 +21,10 @@ from typing import Any
 import vlc
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from moments.core.errors import MediaError, ToolMissingError
+from moments.core.errors import MediaError
 from moments.core.playhead import PlayheadClock
 from moments.core.source import display_name, is_url, normalize_location
+from moments.libvlc_check import create_instance
 from moments.ui.player.audio_tap import CHANNELS as TAP_CHANNELS
 from moments.ui.player.audio_tap import RATE as TAP_RATE
 from moments.ui.player.audio_tap import AudioTap
@@ -33,11 +32,6 @@ from moments.ui.player.frame_sink import FrameSink
 
 log = logging.getLogger(__name__)
 
-LIBVLC_FIX = (
-    "install libVLC: sudo apt install libvlc5 libvlc-bin vlc-plugin-base "
-    "vlc-plugin-video-output (macOS: brew install --cask vlc; Windows: winget install "
-    "VideoLAN.VLC)"
-)
 SPEEDS = (0.25, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 3.0, 4.0)
 VOLUME_MAX = 150
 PAUSE_SETTLE_MS = 120
@@ -90,56 +84,6 @@ def vlc_arguments(extra: list[str] | None = None, audio_output: str = "") -> lis
     args += extra or []
     args += shlex.split(os.environ.get("MOMENTS_VLC_ARGS", ""))
     return args
-
-
-def create_instance(args: list[str]) -> vlc.Instance:
-    """A libVLC instance, or ToolMissingError saying how to install libVLC."""
-    try:
-        instance = vlc.Instance(args)
-    except (NameError, OSError, AttributeError) as exc:
-        raise ToolMissingError("libVLC could not be loaded.", fix=LIBVLC_FIX) from exc
-    if instance is None:
-        raise ToolMissingError(
-            "libVLC is installed but refused to start (plugins missing?).", fix=LIBVLC_FIX
-        )
-    return instance
-
-
-def libvlc_diagnosis() -> dict[str, Any]:
-    """For ``moments doctor``: libVLC's version, plugin folder and video outputs."""
-    version = vlc.libvlc_get_version()
-    create_instance(["--quiet"]).release()
-    plugin_dir = _plugin_dir()
-    outputs = []
-    cache = False
-    if plugin_dir is not None:
-        outputs = sorted(
-            re.sub(r"^lib|_plugin\.\w+$", "", p.name)
-            for p in (plugin_dir / "video_output").glob("*plugin*")
-        )
-        cache = (plugin_dir / "plugins.dat").is_file()
-    return {
-        "version": version.decode() if isinstance(version, bytes) else str(version),
-        "plugin_dir": plugin_dir,
-        "video_outputs": outputs,
-        "plugin_cache": cache,
-    }
-
-
-def _plugin_dir() -> Path | None:
-    if os.environ.get("VLC_PLUGIN_PATH"):
-        return Path(os.environ["VLC_PLUGIN_PATH"])
-    path = getattr(vlc, "plugin_path", None)
-    if path:
-        return Path(path)
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/maps").read_text().splitlines():
-            if "libvlccore" in line:
-                lib = Path(line.split()[-1])
-                candidate = lib.parent / "vlc" / "plugins"
-                if candidate.is_dir():
-                    return candidate
-    return None
 
 
 class Player(QObject):
