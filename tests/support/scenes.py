@@ -30,7 +30,7 @@ class Truth:
 
 @dataclass(frozen=True)
 class Decoy:
-    """Frames that must not give a shot change: a flash, a pan."""
+    """Frames ``first``…``last`` (inclusive) must not give a shot change: a flash, a pan."""
 
     kind: str
     first: int
@@ -136,7 +136,7 @@ def make_scene_film(path: Path, width: int = 320, height: int = 180, *,
                  "format=yuv420p[v]")  # fmt: skip
     film.decoys.append(Decoy("flash", flash, flash + 2))
     pan = _shot_start(film, PAN_SHOT)
-    film.decoys.append(Decoy("pan", pan + 1, pan + SCRIPT[PAN_SHOT][1]))
+    film.decoys.append(Decoy("pan", pan + 1, pan + SCRIPT[PAN_SHOT][1] - 1))
     cmd = ["ffmpeg", "-v", "error", "-y", *inputs, "-filter_complex", ";".join(graph)]
     cmd += ["-map", "[v]", "-c:v", "libx264", "-preset", preset, "-crf", str(crf)]
     cmd += ["-g", str(FPS * 4), "-pix_fmt", "yuv420p", "-r", str(FPS), str(path)]
@@ -147,3 +147,34 @@ def make_scene_film(path: Path, width: int = 320, height: int = 180, *,
 def _shot_start(film: SceneFilm, shot: int) -> int:
     """The first clean frame of shot number ``shot`` (counted in SCRIPT)."""
     return film.truths[shot - 1].last
+
+
+CORPUS_TRUTH: dict[str, list[tuple[str, int, int]]] = {
+    # PySceneDetect's testvideo.mp4, read frame by frame (luma and contrast of every frame,
+    # then the frames around each change by eye): black title, a hard cut to the first shot,
+    # a cut to black that fades in to the second shot, a fade out through black into the
+    # third, a dissolve into the fourth, and a fade out to black at the end. Its goldens
+    # list cuts only: ContentDetector [30, 180, 394], AdaptiveDetector [30, 180, 394, 691].
+    "scenes/testvideo.mp4": [
+        ("cut", 30, 30),
+        ("fade", 180, 240),
+        ("fade", 331, 424),
+        ("dissolve", 529, 559),
+        ("fade", 663, 694),
+    ],
+    # 30 frames numbered on screen: grey, then red from frame 10, green from frame 20 (the
+    # goldens: AdaptiveDetector [20], ContentDetector none).
+    "scenes/counter.mp4": [("cut", 10, 10), ("cut", 20, 20)],
+    # A flat field fading between black and white: no shot changes (every golden but the
+    # histogram and threshold detectors agree).
+    "scenes/fades.mp4": [],
+}
+GOLDEN_CUTS: dict[str, dict[str, list[int]]] = {
+    "scenes/testvideo.mp4": {
+        "AdaptiveDetector": [30, 180, 394, 691],
+        "ContentDetector": [30, 180, 394],
+    },
+    "scenes/counter.mp4": {"AdaptiveDetector": [20], "ContentDetector": []},
+    "scenes/fades.mp4": {"AdaptiveDetector": [], "ContentDetector": []},
+}
+"""PySceneDetect's own goldens (``scenes/goldens/*.default.json``), for comparison."""
