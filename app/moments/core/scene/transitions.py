@@ -70,10 +70,25 @@ class Transition:
     end: float
     frame: int
     score: float = 1.0
+    shot_in: float | None = None
+    """Where the new shot is in, when not at ``start``: the end of the black in a fade
+    through black, the middle of a dissolve."""
+    shot_out: float | None = None
+    """Where the old shot is gone, when not at ``start``: the start of the black."""
 
     @property
     def is_cut(self) -> bool:
         return self.kind == "cut"
+
+    @property
+    def entry(self) -> float:
+        """The time to start a Moment on, to begin with the new shot."""
+        return self.start if self.shot_in is None else self.shot_in
+
+    @property
+    def exit(self) -> float:
+        """The time to end a Moment on, to end with the old shot (its fade-out included)."""
+        return self.start if self.shot_out is None else self.shot_out
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -227,7 +242,9 @@ def _fades(
                 found.append(Transition("cut", float(t[first]), float(t[first]), first))
                 continue
             end_t = float(t[last]) if last < n else float(t[-1] + frames.frame_duration())
-            found.append(Transition("fade", float(t[first]), end_t, first))
+            black_in = float(t[b]) if b < n else end_t
+            found.append(Transition("fade", float(t[first]), end_t, first, 1.0,
+                                    min(black_in, end_t), float(t[a])))  # fmt: skip
     return found, covered, dips
 
 
@@ -293,7 +310,9 @@ def _dissolves(
         first, last = _trim(diff, first, last)
         if last - first < 2:
             continue
-        found.append(Transition("dissolve", float(frames.t[first]), float(frames.t[last]), first))
+        start, end = float(frames.t[first]), float(frames.t[last])
+        middle = float(frames.t[(first + last) // 2])
+        found.append(Transition("dissolve", start, end, first, 1.0, middle, middle))
     return found
 
 
