@@ -1,5 +1,5 @@
-"""The ``moments`` command: the player by default, plus ``doctor``, ``export``, ``presets``
-and ``story``."""
+"""The ``moments`` command: the player by default, plus ``doctor``, ``export``, ``presets``,
+``story``, ``scenes``, ``suggest`` and ``list``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from moments import APP_NAME, __version__
 from moments.core.logs import setup_logging
 from moments.core.paths import AppDirs
 
-SUBCOMMANDS = ("doctor", "export", "presets", "story")
+SCENE_COMMANDS = ("scenes", "suggest", "list")
+SUBCOMMANDS = ("doctor", "export", "presets", "story", *SCENE_COMMANDS)
 
 
 def _player_parser() -> argparse.ArgumentParser:
@@ -22,7 +23,8 @@ def _player_parser() -> argparse.ArgumentParser:
         epilog="Commands: 'moments doctor' checks the installation; 'moments export SOURCE "
         "--start T --end T' makes a clip without the window; 'moments presets' lists the "
         "platforms it sizes clips for; 'moments story check|walk|graph|prepare|demo' works "
-        "on interactive stories.",
+        "on interactive stories; 'moments scenes SOURCE' lists its shot changes, "
+        "'moments suggest SOURCE' the moments worth sharing, 'moments list' My Moments.",
     )
     parser.add_argument(
         "location", nargs="*", help="a video file or a URL to play (the first, when several)"
@@ -74,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
                 from moments.story_cli import story_main
 
                 return story_main(args)
+            if command in SCENE_COMMANDS:
+                from moments import scenes_cli
+
+                return scenes_cli.MAINS[command](args)
             from moments import export_cli
 
             run = export_cli.export_main if command == "export" else export_cli.presets_main

@@ -346,3 +346,34 @@ def test_a_schema_2_library_gains_the_post_columns(tmp_path: Path) -> None:
     (old,) = library.list_posts(1)
     assert old.target == "mastodon" and old.state is PostState.QUEUED and old.account == ""
     library.close()
+
+
+def test_why_each_end_is_where_it_is_is_kept(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib.sqlite3")
+    moment = Moment.new("/films/a.mkv", [SourceRange("/films/a.mkv", 91.5, 104.0)], 100.0,
+                        start_why="cut", end_why="sentence")  # fmt: skip
+    stored = library.add_moment(moment)
+    assert library.get(stored.id or 0) == stored
+    assert (stored.start_why, stored.end_why) == ("cut", "sentence")
+    library.set_why(stored.id or 0, "clock", "pause")
+    again = library.get(stored.id or 0)
+    assert again is not None and (again.start_why, again.end_why) == ("clock", "pause")
+    assert Moment.new("/a.mkv", [SourceRange("/a.mkv", 0, 1)], 0.5).end_why == "clock"
+    library.close()
+
+
+def test_a_schema_3_library_gains_the_why_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:3]:
+        conn.executescript(script)
+    conn.execute("INSERT INTO moments (title, source, ranges, press_time, created_at) "
+                 "VALUES ('t', '/a.mkv', '[{\"source\": \"/a.mkv\", \"start\": 1, \"end\": 2}]', "
+                 "1.5, 1)")  # fmt: skip
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    library = Library(path)
+    (old,) = library.list_moments()
+    assert (old.start_why, old.end_why) == ("", "")
+    library.close()

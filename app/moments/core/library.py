@@ -86,10 +86,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE posts ADD COLUMN idempotency_key TEXT NOT NULL DEFAULT '';
     ALTER TABLE posts ADD COLUMN error_kind TEXT
     """,
+    # 4: why each end of a moment is where it is (cut, sentence, pause, clock)
+    """
+    ALTER TABLE moments ADD COLUMN start_why TEXT NOT NULL DEFAULT '';
+    ALTER TABLE moments ADD COLUMN end_why TEXT NOT NULL DEFAULT ''
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _COLUMNS = "id, title, source, ranges, press_time, created_at, raw_clip, raw_offset, thumbnail"
-_COLUMNS += ", edits, is_live"
+_COLUMNS += ", edits, is_live, start_why, end_why"
 _POST_COLUMNS = (
     "id, moment_id, export_id, target, account, file, text, alt_text, hashtags, options, "
     "state, progress, url, remote_id, error, error_kind, attempts, next_try_at, "
@@ -202,7 +207,7 @@ class Library:
         with self._write() as conn:
             cursor = conn.execute(
                 f"INSERT INTO moments ({_COLUMNS.removeprefix('id, ')}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"VALUES ({', '.join('?' * len(values))})",
                 values,
             )
             moment_id = cursor.lastrowid
@@ -241,6 +246,10 @@ class Library:
             "raw_clip = ?, raw_offset = ?, thumbnail = ?",
             (self._stored_path(raw_clip), raw_offset, self._stored_path(thumbnail)),
         )
+
+    def set_why(self, moment_id: int, start_why: str, end_why: str) -> None:
+        """Record why the moment's ends are where they are (the analysis came later)."""
+        self._update(moment_id, "start_why = ?, end_why = ?", (start_why, end_why))
 
     def save_edits(self, moment_id: int, edits: dict[str, Any]) -> None:
         self._update(moment_id, "edits = ?", (json.dumps(edits),))
@@ -507,10 +516,13 @@ class Library:
             self._stored_path(moment.thumbnail),
             json.dumps(moment.edits),
             int(moment.is_live),
+            moment.start_why,
+            moment.end_why,
         )
 
     def _from_row(self, row: tuple[Any, ...]) -> Moment:
-        (mid, title, source, ranges, press, created, raw, offset, thumb, edits, live) = row
+        (mid, title, source, ranges, press, created, raw, offset, thumb, edits, live, start_why,
+         end_why) = row  # fmt: skip
         return Moment(
             id=int(mid),
             title=str(title),
@@ -523,6 +535,8 @@ class Library:
             thumbnail=self._loaded_path(thumb),
             edits=dict(json.loads(edits)),
             is_live=bool(live),
+            start_why=str(start_why),
+            end_why=str(end_why),
         )
 
     def _stored_path(self, path: Path | str | None) -> str | None:

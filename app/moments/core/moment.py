@@ -68,6 +68,10 @@ class Moment:
     thumbnail: str | None = None
     edits: dict[str, Any] = field(default_factory=dict)
     is_live: bool = False
+    start_why: str = ""
+    """Why the start is where it is: ``cut``, ``sentence``, ``pause`` or ``clock``
+    (``core/scene/snapping``); empty for moments kept before Moments said."""
+    end_why: str = ""
 
     def __post_init__(self) -> None:
         if not self.ranges:
@@ -82,8 +86,11 @@ class Moment:
         *,
         is_live: bool = False,
         title: str | None = None,
+        start_why: str = "clock",
+        end_why: str = "clock",
     ) -> Moment:
-        """A fresh, unsaved Moment titled ``"film.mkv at 1:23"`` unless ``title`` is given."""
+        """A fresh, unsaved Moment titled ``"film.mkv at 1:23"`` unless ``title`` is given;
+        its ends are the clock's unless snapping says otherwise."""
         default = f"{display_name(source)} at {format_time(press_time)}"
         return cls(
             id=None,
@@ -93,6 +100,8 @@ class Moment:
             press_time=press_time,
             created_at=time.time(),
             is_live=is_live,
+            start_why=start_why,
+            end_why=end_why,
         )
 
     @property
@@ -121,6 +130,9 @@ class Moment:
         self, raw_clip: str | None, raw_offset: float, thumbnail: str | None
     ) -> Moment:
         return replace(self, raw_clip=raw_clip, raw_offset=raw_offset, thumbnail=thumbnail)
+
+    def with_why(self, start_why: str, end_why: str) -> Moment:
+        return replace(self, start_why=start_why, end_why=end_why)
 
     def with_edits(self, edits: dict[str, Any]) -> Moment:
         return replace(self, edits=dict(edits))
