@@ -30,6 +30,10 @@ LOOK_AFTER = (2.0, 10.0)
 PAD_BEFORE, PAD_AFTER = LOOK_BEFORE[0], LOOK_AFTER[1]
 """What a raw clip must hold around the press for any snapped end to fit in it."""
 
+MARGIN_S = 10.0
+"""Frames either side of the looked-at range that shot detection also sees, so a fade or a
+long black that began before it is recognised as on the whole film."""
+
 WHY_CUT, WHY_SENTENCE, WHY_PAUSE, WHY_CLOCK = "cut", "sentence", "pause", "clock"
 WHYS = (WHY_CUT, WHY_SENTENCE, WHY_PAUSE, WHY_CLOCK)
 
@@ -194,7 +198,7 @@ def snap_from_signals(
         hi = min(hi, signals.duration)
     if not signals.complete and not signals.coverage.covers(lo, hi):
         return None
-    transitions = detect_transitions(signals.frames.between(lo - 2.0, hi + 2.0))
+    transitions = detect_transitions(signals.frames.between(lo - MARGIN_S, hi + MARGIN_S))
     lines = list(signals.cues if cues is None else cues)
     pauses = audio_pauses(signals.audio, press + LOOK_AFTER[0], press + LOOK_AFTER[1])
     return snap_ends(press, clock, transitions, lines, pauses, duration=signals.duration)

@@ -259,12 +259,14 @@ def _centred(values: F32, half: int) -> F32:
     return out
 
 
-def _apart(sig: F32, half: int) -> F32:
-    """How different the frames ``half`` before and after each frame are (signatures)."""
+def _apart(sig: F32, half: int, at: npt.NDArray[np.intp]) -> F32:
+    """How different the frames ``half`` before and after the frames ``at`` are (their
+    signatures); 0 where one of them is outside the film."""
     n = sig.shape[0]
-    distance = np.zeros(n, np.float32)
-    if n > 2 * half:
-        distance[half : n - half] = np.abs(sig[2 * half :] - sig[: n - 2 * half]).mean(axis=1)
+    distance = np.zeros(at.shape[0], np.float32)
+    inside = (at >= half) & (at < n - half)
+    frames = at[inside]
+    distance[inside] = np.abs(sig[frames + half] - sig[frames - half]).mean(axis=1)
     return distance
 
 
@@ -296,16 +298,18 @@ def _dissolves(
     for half in DISSOLVE_HALF:
         evidence = _centred(frames.column(f"blend{half}"), half)
         pan = _moving_mean(motion, 2 * half + 1)
-        hit = (evidence >= DISSOLVE_BLEND) & (_apart(sig, half) >= DISSOLVE_DISTANCE)
-        hit &= pan < PAN_SPEED
-        hit &= ~flat & ~covered
+        hit = (evidence >= DISSOLVE_BLEND) & (pan < PAN_SPEED) & ~flat & ~covered
+        candidates = np.flatnonzero(hit)
+        hit[candidates] = _apart(sig, half, candidates) >= DISSOLVE_DISTANCE
         centre |= hit
         reach[hit] = np.maximum(reach[hit], half)
     found: list[Transition] = []
+    cut_frames = np.array(sorted(cuts), np.int64)
     for a, b in _runs(centre):
         first = max(1, a - int(reach[a:b].max()))
         last = min(n - 1, b - 1 + int(reach[a:b].max()))
-        if covered[first : last + 1].any() or any(first <= c <= last for c in cuts):
+        lo, hi = np.searchsorted(cut_frames, [first, last + 1])
+        if covered[first : last + 1].any() or hi > lo:
             continue
         first, last = _trim(diff, first, last)
         if last - first < 2:
@@ -325,8 +329,12 @@ def _trim(diff: F32, first: int, last: int) -> tuple[int, int]:
     after = diff[last + 1 : last + 13]
     floor_before = float(np.median(before)) * 1.2 + 0.3 if before.size else 0.3
     floor_after = float(np.median(after)) * 1.2 + 0.3 if after.size else 0.3
-    while first < last and min(diff[first], diff[first + 1]) <= floor_before:
-        first += 1
-    while last > first and min(diff[last], diff[last - 1]) <= floor_after:
-        last -= 1
-    return first, min(n - 1, last + 1)
+    span = diff[first : last + 1]
+    steady = np.minimum(span[:-1], span[1:])  # a frame and the next both above the floor
+    rising = np.flatnonzero(steady > floor_before)
+    if not rising.size:
+        return first, first
+    falling = np.flatnonzero(steady[rising[0] :] > floor_after)
+    start = first + int(rising[0])
+    stop = start + int(falling[-1]) + 1 if falling.size else start
+    return start, min(n - 1, stop + 1)
