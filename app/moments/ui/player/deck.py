@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from moments.ui.player.player import PAUSE_SETTLE_MS, Player, PlayerState
@@ -52,7 +52,8 @@ class _Slot:
     location: str = ""
     start: float = 0.0
     stage: str = "idle"
-    """idle, opening (until playing), pausing, seeking, ready, current, failed."""
+    """idle, opening (until playing), pausing, seeking, ready, current, failed; leaving (just
+    switched from, still sounding) and deferred (asked to pre-roll while leaving)."""
     used: int = 0
     timers: list[QTimer] = field(default_factory=list)
 
@@ -183,13 +184,22 @@ class SwitchDeck(QWidget):
         self._clock += 1
         slot.key, slot.location, slot.start, slot.used = key, location, start_s, self._clock
         self._stop_timers(slot)
+        if slot.stage in ("leaving", "deferred"):
+            slot.stage = "deferred"  # it still sounds under the switch: pre-roll after
+            return
+        self._start_preroll(slot)
+
+    def _start_preroll(self, slot: _Slot) -> None:
         player = slot.player
         player.set_muted(True)
-        if player.location() == location and player.state() == PlayerState.PAUSED:
+        if player.location() == slot.location and player.state() == PlayerState.PAUSED:
             self._seek_and_wait(slot)
-            return
-        slot.stage = "opening"
-        player.open(location, start_at=start_s, play=True)
+        elif player.location() == slot.location and player.is_playing():
+            slot.stage = "pausing"
+            player.pause()
+        else:
+            slot.stage = "opening"
+            player.open(slot.location, start_at=slot.start, play=True)
 
     def is_ready(self, key: Hashable) -> bool:
         slot = self._slot_for(key)
@@ -216,14 +226,16 @@ class SwitchDeck(QWidget):
             self._current.player.pause()
             return False
         self._waiting_for = None
+        log.debug("switch to %r (slot %d)", key, self._slots.index(slot))
         old, self._current = self._current, slot
         slot.stage = "current"
         self._apply_audio(slot.player)
-        slot.player.play()
         slot.view.raise_()
+        QGuiApplication.sync()  # the raise reaches the X server now, whatever play() costs
+        slot.player.play()
         # Its audio plays on under the new branch's start: an overlap instead of a gap.
-        QTimer.singleShot(AUDIO_OVERLAP_MS, old.player.pause)
-        old.stage, old.key = "idle", None
+        old.stage, old.key = "leaving", None
+        QTimer.singleShot(AUDIO_OVERLAP_MS, lambda: self._left(old))
         self.switched.emit(key, slot.player)
         return True
 
@@ -250,6 +262,15 @@ class SwitchDeck(QWidget):
             slot.player.release()
 
     # -- internals ---------------------------------------------------------------------------
+    def _left(self, slot: _Slot) -> None:
+        """The overlap after a switch is over: silence the branch left, or pre-roll the
+        branch asked of it meanwhile."""
+        if slot.stage == "leaving":
+            slot.stage = "idle"
+            slot.player.pause()
+        elif slot.stage == "deferred":
+            self._start_preroll(slot)
+
     def _new_slot(self) -> _Slot:
         view = VideoView(self)
         view.setMinimumSize(1, 1)
@@ -303,6 +324,7 @@ class SwitchDeck(QWidget):
             return
         slot.stage = "ready"
         key = slot.key
+        log.debug("ready: %r (slot %d)", key, self._slots.index(slot))
         self.prepared.emit(key)
         if self._waiting_for is not None and self._waiting_for == key:
             self.switch(key)
