@@ -64,3 +64,43 @@ def test_a_platform_can_have_its_own_framing() -> None:
     assert editing_reels.without_own_framing("instagram-reels").framing_for(
         "instagram-reels"
     ) == Framing(aspect="1:1")
+
+
+def test_a_quoted_caption_stays_on_its_line_when_the_trim_moves() -> None:
+    # The line is spoken 10.30–11.80 s in the source: 0.30–1.80 s into the whole moment.
+    quoted = Caption("Hello there", start=0.3, end=1.8, source_start=10.3, source_end=11.8)
+    edits = MomentEdits(captions=(quoted, Caption("mine", start=0.5, end=2.0)))
+    later = edits.with_trim(11.3, 25.0, moment())  # In moved by 1.3 s
+    line, own = later.captions
+    assert (line.start, line.end) == (0.0, 0.5)  # still under its line, cut where the clip starts
+    assert (own.start, own.end) == (0.5, 2.0)  # a caption placed by hand keeps its clip times
+    assert later.clip_captions(moment()) == later.captions
+    gone = edits.with_trim(12.0, 25.0, moment())  # the line is no longer in the clip
+    assert gone.captions[0].outside_clip and not gone.captions[0].visible_at(0.0)
+    assert gone.clip_captions(moment()) == (gone.captions[1],)
+    back = gone.with_trim(10.0, 25.0, moment())  # bring the line back: the caption returns
+    assert (back.captions[0].start, back.captions[0].end) == (0.3, 1.8)
+    assert back.captions[0].text == "Hello there"
+
+
+def test_anchors_survive_json_and_old_edits_still_load() -> None:
+    quoted = Caption("Hi", start=0.3, end=1.8, source_start=10.3, source_end=11.8)
+    assert MomentEdits.from_json(MomentEdits(captions=(quoted,)).to_json()).captions == (quoted,)
+    old = {  # saved before captions knew their line: clip times only
+        "version": 1,
+        "captions": [
+            {
+                "text": "Hi",
+                "x": 0.5,
+                "y": 0.82,
+                "size": 0.065,
+                "style": "outline",
+                "start": 0.3,
+                "end": 1.8,
+            }
+        ],
+    }
+    (caption,) = MomentEdits.from_json(old).captions
+    assert (caption.start, caption.end, caption.source_start) == (0.3, 1.8, None)
+    moved = MomentEdits.from_json(old).with_trim(11.0, 25.0, moment())
+    assert (moved.captions[0].start, moved.captions[0].end) == (0.3, 1.8)

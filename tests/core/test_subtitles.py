@@ -211,7 +211,12 @@ def test_captions_relative_to_clip_and_clamped() -> None:
         ("Bo: d", 8.0, 9.0),
     ]
     assert all(c.style is CaptionStyle.BOXED and c.y == 0.1 for c in captions)
-    assert captions_from_cues(CUES, 9.5, 10.0)[0] == Caption("d", start=0.0, end=0.5)
+    first = captions_from_cues(CUES, 9.5, 10.0)[0]
+    assert (first.text, first.start, first.end) == ("d", 0.0, 0.5)
+    # Each caption knows its line in the source: moving the trim keeps it there.
+    assert [(c.source_start, c.source_end) for c in captions] == [
+        (cue.start, cue.end) for cue in cues_between(CUES, 1.0, 10.0)
+    ]
 
 
 @pytest.mark.corpus

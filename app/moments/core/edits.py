@@ -3,7 +3,8 @@ the platform the user has in mind. Stored as JSON in ``Moment.edits``; the expor
 into ffmpeg requests and the share panel into post text.
 
 Times are source seconds, like the Moment's ranges; caption times are seconds from the
-trimmed clip's start (``core/captions.py``).
+trimmed clip's start (``core/captions.py``), and a quoted caption also keeps its line's
+source times, so ``with_trim`` keeps it on its line.
 """
 
 from __future__ import annotations
@@ -53,6 +54,20 @@ class MomentEdits:
     def duration(self, moment: Moment) -> float:
         start, end = self.trim(moment)
         return end - start
+
+    def with_trim(self, start: float | None, end: float | None, moment: Moment) -> MomentEdits:
+        """The trim moved: quoted captions stay on their lines (``Caption.placed_in``), and a
+        line the clip no longer holds is not shown until the trim brings it back."""
+        trimmed = self.replace(trim_start=start, trim_end=end)
+        return trimmed.replace(captions=trimmed.placed_captions(moment))
+
+    def placed_captions(self, moment: Moment) -> tuple[Caption, ...]:
+        clip_start, clip_end = self.trim(moment)
+        return tuple(c.placed_in(clip_start, clip_end) for c in self.captions)
+
+    def clip_captions(self, moment: Moment) -> tuple[Caption, ...]:
+        """The captions the clip shows (those whose line the trim left out are not)."""
+        return tuple(c for c in self.placed_captions(moment) if not c.outside_clip)
 
     def framing_for(self, preset_id: str) -> Framing:
         """The framing a platform's file gets: its own, else the shared one."""

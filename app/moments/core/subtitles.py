@@ -308,7 +308,8 @@ def captions_from_cues(
     with_speaker: bool = False,
 ) -> list[Caption]:
     """Captions for the clip ``[clip_start, clip_end)`` (source seconds) from the cues that
-    overlap it: times relative to the clip's start and clamped into it; position and style
+    overlap it: times relative to the clip's start and clamped into it, anchored to the cue's
+    source times (``Caption.placed_in``); position and style
     copied from ``template``; ``with_speaker`` prefixes ``"Name: "`` when the cue names one."""
     base = template if template is not None else Caption("")
     length = clip_end - clip_start
@@ -317,5 +318,9 @@ def captions_from_cues(
         text = f"{cue.speaker}: {cue.text}" if with_speaker and cue.speaker else cue.text
         start = min(max(cue.start - clip_start, 0.0), length)
         end = min(max(cue.end - clip_start, 0.0), length)
-        captions.append(dataclasses.replace(base, text=text, start=start, end=end))
+        captions.append(
+            dataclasses.replace(
+                base, text=text, start=start, end=end, source_start=cue.start, source_end=cue.end
+            )
+        )
     return captions

@@ -148,7 +148,7 @@ def render_overlays(
     captions: tuple[Caption, ...], size: tuple[int, int], duration: float, folder: Path
 ) -> list[Overlay]:
     """One PNG per stretch of the clip in which the same captions show, for the export."""
-    shown = [c for c in captions if c.text.strip()]
+    shown = [c for c in captions if c.text.strip() and not c.outside_clip]
     if not shown:
         return []
     overlays: list[Overlay] = []

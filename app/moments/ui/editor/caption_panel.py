@@ -151,7 +151,11 @@ class CaptionPanel(QWidget):
         self.list.clear()
         for caption in captions:
             first = caption.text.strip().splitlines()[0] if caption.text.strip() else "(empty)"
-            self.list.addItem(QListWidgetItem(first))
+            item = QListWidgetItem(first)
+            if caption.outside_clip:
+                item.setText(f"{first} — its line is outside the clip")
+                item.setForeground(self.palette().placeholderText())
+            self.list.addItem(item)
         if captions:
             self._current = min(max(self._current, 0), len(captions) - 1)
             self.list.setCurrentRow(self._current)

@@ -80,7 +80,10 @@ class EditorModel(QObject):
     # -- changes -------------------------------------------------------------------------------
     def apply(self, edits: MomentEdits, text: str, *, merge: str | None = None) -> None:
         """Make ``edits`` current as one undo step (merged with the previous one while the
-        same ``merge`` key keeps coming, as during a drag)."""
+        same ``merge`` key keeps coming, as during a drag). A new trim keeps quoted captions
+        on their lines."""
+        if (edits.trim_start, edits.trim_end) != (self._edits.trim_start, self._edits.trim_end):
+            edits = edits.replace(captions=edits.placed_captions(self.moment))
         if edits == self._edits:
             return
         command = _EditCommand(self, self._edits, edits, text, self._merge_id(merge))
@@ -136,6 +139,9 @@ class EditorModel(QObject):
         captions = list(self._edits.captions)
         if not 0 <= index < len(captions):
             return
+        before = captions[index]
+        if (caption.start, caption.end) != (before.start, before.end):
+            caption = caption.moved_by_hand(self._edits.trim(self.moment)[0])
         captions[index] = caption
         self.apply(replace(self._edits, captions=tuple(captions)), "Edit caption", merge=merge)
 

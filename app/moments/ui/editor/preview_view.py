@@ -230,7 +230,7 @@ class PreviewView(QWidget):
 
     def _caption_screen_rect(self, index: int, out: QRectF) -> QRectF | None:
         caption = self._captions[index]
-        if not caption.text.strip():
+        if not caption.text.strip() or caption.outside_clip:
             return None
         ow, oh = self._output
         rect = caption_rect(caption, ow, oh)

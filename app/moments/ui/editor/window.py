@@ -35,7 +35,7 @@ from moments.core.timefmt import format_time
 from moments.media.probe import MediaInfo, probe
 from moments.share.credentials import AccountStore
 from moments.ui.common import TaskRunner, install_typing_guard
-from moments.ui.editor.caption_layer import CaptionLayer
+from moments.ui.editor.caption_layer import CaptionLayer, free_spot
 from moments.ui.editor.caption_panel import CaptionPanel
 from moments.ui.editor.framing_panel import FramingPanel
 from moments.ui.editor.hashtag_field import HashtagField
@@ -330,7 +330,8 @@ class EditorWindow(QMainWindow):
             self.model.update_caption(index, replace(captions[index], x=x, y=y), merge="move")
 
     def _add_caption(self) -> None:
-        index = self.model.add_caption(Caption(text="Your caption"))
+        new = free_spot(Caption(text="Your caption"), self.model.edits.captions, self.output_size())
+        index = self.model.add_caption(new)
         self.captions.select(index)
         self.captions.text.setFocus()
         self.captions.text.selectAll()
