@@ -17,7 +17,7 @@ from moments.ui.common.overlay_render import (
     render_overlay_png,
     render_overlays,
 )
-from moments.ui.common.preferences_dialog import PreferencesDialog
+from moments.ui.common.preferences_dialog import PreferencesDialog, shortcut_clash
 from moments.ui.common.tasks import Task, TaskContext, TaskRunner
 from moments.ui.common.toast import Toast
 from moments.ui.common.typing_guard import install_typing_guard, takes_typing
@@ -45,5 +45,6 @@ __all__ = [
     "render_overlay",
     "render_overlay_png",
     "render_overlays",
+    "shortcut_clash",
     "takes_typing",
 ]

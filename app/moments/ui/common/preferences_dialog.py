@@ -1,9 +1,16 @@
-"""Edit the preferences that matter while watching: the Moments key and moment lengths."""
+"""Edit the preferences that matter while watching: the Moments key and moment lengths.
+
+The Moments key field never records Esc (Esc cancels the dialog, as everywhere), and a key
+another command already answers is refused, naming that command: two actions on one key
+make Qt fire neither.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -11,26 +18,65 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QKeySequenceEdit,
+    QLabel,
     QWidget,
 )
 
 from moments.core.settings import Preferences
+
+PORTABLE = QKeySequence.SequenceFormat.PortableText
+NATIVE = QKeySequence.SequenceFormat.NativeText
+
+
+class ShortcutField(QKeySequenceEdit):
+    """Records one key combination; Esc is not a key to record but the way out."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            event.ignore()  # to the dialog: Cancel
+            return
+        super().keyPressEvent(event)
+
+
+def shortcut_clash(key: str, taken: Mapping[str, str]) -> str | None:
+    """The command already on ``key`` (portable text), or None."""
+    wanted = QKeySequence(key)
+    for other, name in taken.items():
+        if QKeySequence(other).matches(wanted) == QKeySequence.SequenceMatch.ExactMatch:
+            return name
+    return None
 
 
 class PreferencesDialog(QDialog):
     changed = Signal(object)
     """The edited Preferences, when the user accepts."""
 
-    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        prefs: Preferences,
+        parent: QWidget | None = None,
+        *,
+        taken: Mapping[str, str] | None = None,
+    ) -> None:
+        """``taken``: the keys other commands answer (portable text → command name)."""
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self._prefs = prefs
+        self._taken = dict(taken or {})
         form = QFormLayout(self)
-        self.capture_key = QKeySequenceEdit(QKeySequence(prefs.capture_key))
+        self.capture_key = ShortcutField(QKeySequence(prefs.capture_key))
         self.capture_key.setObjectName("captureKey")
         self.capture_key.setMaximumSequenceLength(1)
+        self.capture_key.setClearButtonEnabled(True)
         self.capture_key.setAccessibleName("Moments shortcut")
+        self.capture_key.keySequenceChanged.connect(lambda _k: self._check_key())
         form.addRow("Moments shortcut:", self.capture_key)
+        self.key_problem = QLabel()
+        self.key_problem.setObjectName("captureKeyProblem")
+        self.key_problem.setWordWrap(True)
+        self.key_problem.setStyleSheet("color: #d93025")
+        self.key_problem.hide()
+        form.addRow(self.key_problem)
         self.pause = QCheckBox("Pause when a moment is kept")
         self.pause.setObjectName("pauseOnCapture")
         self.pause.setChecked(prefs.pause_on_capture)
@@ -50,7 +96,24 @@ class PreferencesDialog(QDialog):
         )
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
+        self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         form.addRow(buttons)
+
+    def _chosen_key(self) -> str:
+        return self.capture_key.keySequence().toString(PORTABLE)
+
+    def _check_key(self) -> bool:
+        key = self._chosen_key()
+        other = shortcut_clash(key, self._taken) if key else None
+        if other is not None:
+            shown = QKeySequence(key).toString(NATIVE)
+            self.key_problem.setText(
+                f"{shown} already does “{other}”. Choose another key for Moments."
+            )
+        self.key_problem.setVisible(other is not None)
+        self.capture_key.setAccessibleDescription(self.key_problem.text() if other else "")
+        self._ok.setEnabled(other is None)
+        return other is None
 
     def _seconds(self, value: float, low: float, high: float, name: str) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
@@ -62,9 +125,10 @@ class PreferencesDialog(QDialog):
         return box
 
     def _accept(self) -> None:
+        if not self._check_key():
+            return
         prefs = self._prefs
-        key = self.capture_key.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
-        prefs.capture_key = key or prefs.capture_key
+        prefs.capture_key = self._chosen_key() or prefs.capture_key
         prefs.pause_on_capture = self.pause.isChecked()
         prefs.moment_before_s = self.before.value()
         prefs.moment_after_s = self.after.value()

@@ -17,7 +17,7 @@ from moments.core.paths import resources_dir
 from moments.share.credentials import AccountStore
 from moments.share.outbox import Outbox
 from moments.share.targets import target_factory
-from moments.ui.common import messages
+from moments.ui.common import messages, shortcut_clash
 from moments.ui.editor import EditorWindow
 from moments.ui.moments.capture import Capture, CaptureController
 from moments.ui.moments.panel import MomentsPanel
@@ -102,7 +102,29 @@ class MomentsFeature(QObject):
         self.panel.edit_requested.connect(self.edit)
         self.dock.setWidget(self.panel)
 
+    def taken_shortcuts(self) -> dict[str, str]:
+        """The keys the window's other commands answer (portable text → command name)."""
+        taken: dict[str, str] = {}
+        for action in self._window.actions():
+            if action is self.capture_action:
+                continue
+            name = str(action.property("command") or action.text().replace("&", ""))
+            for sequence in action.shortcuts():
+                taken[sequence.toString(QKeySequence.SequenceFormat.PortableText)] = name
+        return taken
+
     def set_shortcut(self, key: str) -> None:
+        """Keep moments with ``key``; a key another command answers (two actions on one key
+        make Qt fire neither) is refused and C used instead."""
+        other = shortcut_clash(key, self.taken_shortcuts())
+        if other is not None:
+            log.warning("the Moments key %s is also “%s”; using C", key, other)
+            QTimer.singleShot(
+                0,
+                self,
+                lambda: messages.warning(f"{key} already does “{other}”: press C for Moments."),
+            )
+            key = self._window.prefs.capture_key = "C"
         sequence = QKeySequence(key)
         self.capture_action.setShortcut(sequence)
         self.capture_action.setToolTip(f"Keep the last seconds you saw ({sequence.toString()})")

@@ -24,6 +24,7 @@ class PlayerActions(QObject):
         icon = style_widget.style().standardIcon
         sp = QStyle.StandardPixmap
         self.play_pause = self._make("Play", "Space", icon(sp.SP_MediaPlay), player.toggle_pause)
+        self.play_pause.setProperty("command", "Play / pause")
         self.back_short = self._make(
             "Back 5 s", "Left", icon(sp.SP_MediaSeekBackward), lambda: self._jump(-SEEK_SHORT_S)
         )

@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         messages.error(f"Neither “{display_name(source)}” nor the kept clip can be found.")
 
     def show_preferences(self) -> None:
-        dialog = PreferencesDialog(self.prefs, self)
+        dialog = PreferencesDialog(self.prefs, self, taken=self.moments.taken_shortcuts())
         dialog.changed.connect(self._on_preferences_changed)
         dialog.open()
 
