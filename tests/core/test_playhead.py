@@ -50,6 +50,14 @@ def test_seek_holds_target_until_confirmed_and_drops_stale_reports() -> None:
     assert clock.value(105.7) == approx(60.2)
 
 
+def test_opening_at_a_start_time_waits_for_its_report() -> None:
+    clock = PlayheadClock()
+    clock.reset(0.3, 100.0)
+    clock.on_seek(0.3, 100.0)  # Player.open(start_at=0.3)
+    clock.on_playing(100.5)  # playing, but the first frame is not up yet
+    assert clock.value(101.0) == approx(0.3)
+
+
 def test_report_from_before_a_confirmed_seek_is_ignored() -> None:
     clock = playing_clock()
     clock.on_seek(12.0, 100.0)

@@ -19,9 +19,10 @@ STALE_AFTER_SEEK_S = 1.5
 """libVLC can confirm a seek at once and still send a report from before it afterwards:
 reports far from a landed seek's target are ignored this long after it landed."""
 PAUSED_SEEK_LANDED_S = 0.1
-"""A seek made while paused this long before playback resumes has put its frame on screen:
-playback goes on from there (libVLC sends no time report for a paused seek, and its first
-report after resuming comes 150-500 ms later)."""
+"""A seek made while paused (not one at opening: the media is still loading then) this long
+before playback resumes has put its frame on screen: playback goes on from there (libVLC
+sends no time report for a paused seek, and its first report after resuming comes
+150-500 ms later)."""
 
 
 @dataclass
@@ -39,6 +40,8 @@ class PlayheadClock:
         self._rate = 1.0
         self._seek_target: float | None = None
         self._seek_at = 0.0
+        self._paused = False
+        self._seek_while_paused = False
         self._stale_below = 0.0
         self._stale_above = 0.0
         self._stale_until = 0.0
@@ -51,6 +54,7 @@ class PlayheadClock:
     def reset(self, start_s: float = 0.0, at: float = 0.0) -> None:
         self._anchor = _Anchor(start_s, at)
         self._running = False
+        self._paused = False
         self._seek_target = None
         self._stale_until = 0.0
         self._length = None
@@ -87,10 +91,12 @@ class PlayheadClock:
 
     def on_playing(self, at: float) -> None:
         if not self._running:
-            if self._seek_target is not None and at - self._seek_at >= PAUSED_SEEK_LANDED_S:
+            landed = at - self._seek_at >= PAUSED_SEEK_LANDED_S
+            if self._seek_target is not None and self._seek_while_paused and landed:
                 self._landed(at)
             self._anchor = _Anchor(self._anchor.media_s, at)
             self._running = True
+            self._paused = False
 
     def _landed(self, at: float) -> None:
         assert self._seek_target is not None
@@ -104,11 +110,13 @@ class PlayheadClock:
         if self._running:
             self._anchor = _Anchor(self.value(at), at)
         self._running = False
+        self._paused = True
 
     def on_seek(self, target_s: float, at: float) -> None:
         self._anchor = _Anchor(max(0.0, target_s), at)
         self._seek_target = max(0.0, target_s)
         self._seek_at = at
+        self._seek_while_paused = self._paused
 
     def on_rate(self, rate: float, at: float) -> None:
         self._anchor = _Anchor(self.value(at), at)
