@@ -20,6 +20,7 @@ ORDER = (
     "story_switch",
     "story",
     "posting_http",
+    "scenes",
 )
 ALL = [name for name in ORDER if (Path(__file__).parent / f"{name}.py").exists()]
 
