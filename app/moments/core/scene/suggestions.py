@@ -203,7 +203,10 @@ class _Facts:
         said: list[str] = []
         if rewatch >= 1:
             said.append(f"you replayed this {round(rewatch)}×")
-        if self.loudest is not None and min(b, self.loudest[1]) - max(a, self.loudest[0]) > 0:
+        if (
+            self.loudest is not None
+            and min(b, self.loudest[1]) - max(a, self.loudest[0]) > (b - a) / 2
+        ):
             said.append("loudest minute")
         elif loud > 0 and ranks[0] >= 0.9:
             said.append("loud")
@@ -218,10 +221,13 @@ class _Facts:
 
 
 def _loudest_window(signals: SceneSignals, width: float) -> tuple[float, float] | None:
-    """The ``width`` s with the highest mean short-term loudness, or None without sound."""
+    """The ``width`` s with the highest mean short-term loudness; None without sound or in
+    a film shorter than twice that."""
     audio = signals.audio
     if len(audio) < 2 or float(audio.short_term.max()) <= -69.0:
         return None
+    if float(audio.t[-1] - audio.t[0]) < 2 * width:
+        return None  # a short film's "loudest minute" is most of it
     power = np.power(10.0, audio.short_term.astype(np.float64) / 10)
     steps = max(1, round(width / 0.1))
     if power.shape[0] <= steps:

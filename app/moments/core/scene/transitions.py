@@ -140,10 +140,8 @@ def _cuts(frames: FrameSignals, sig: F32) -> tuple[list[Transition], set[int]]:
     hit[0] = False
     candidates = [int(i) for i in np.flatnonzero(hit)]
     kept: list[int] = []
-    for i in candidates:  # two hits in a row: the stronger one is the cut
-        if kept and i - kept[-1] <= 1:
-            if ratio[i] > ratio[kept[-1]]:
-                kept[-1] = i
+    for i in candidates:  # hits in a row: the cut is where the change starts (a new shot
+        if kept and i - kept[-1] <= 1:  # can itself change fast on its second frame)
             continue
         kept.append(i)
     flashes: set[int] = set()
