@@ -31,6 +31,7 @@ import httpx
 from moments.core.cancel import CancelToken
 from moments.core.errors import CancelledError, ShareError, ShareErrorKind
 from moments.share.http_body import Body, multipart
+from moments.share.server_address import LOOPBACK_HOSTS, server_origin
 
 __all__ = ["Body", "Response", "http_error", "multipart", "origin", "poll", "send"]
 
@@ -41,7 +42,6 @@ T = TypeVar("T")
 
 ProgressCallback = Callable[[float], None]
 """Called with the fraction done, 0.0 to 1.0."""
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 USER_AGENT = "Moments (desktop video player)"
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -63,9 +63,9 @@ def check_url(url: str, service: str) -> urllib.parse.SplitResult:
 
 
 def origin(url: str, service: str) -> str:
-    """``https://host[:port]`` of ``url``, checked, without path or trailing slash."""
-    parts = check_url(url if "://" in url else f"https://{url}", service)
-    return f"{parts.scheme}://{parts.netloc}"
+    """``https://host[:port]`` of a server's address as typed (``server_address``): a host,
+    a URL or a handle; ShareError in a sentence when it is not one."""
+    return server_origin(url, service)
 
 
 @dataclass(frozen=True)
