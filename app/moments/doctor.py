@@ -169,6 +169,24 @@ def check_display() -> list[Check]:
     ]
 
 
+def check_keyring() -> list[Check]:
+    from moments.share.credentials import keyring_backend_name, keyring_problem
+
+    problem = keyring_problem()
+    if problem is None:
+        return [Check("system keyring", True, keyring_backend_name())]
+    return [
+        Check(
+            "system keyring",
+            False,
+            f"{problem} Sign-ins to Mastodon, Bluesky and Discord can be kept for this "
+            "session only",
+            "install and unlock GNOME Keyring (sudo apt install gnome-keyring) or KWallet",
+            warning_only=True,
+        )
+    ]
+
+
 def run_checks(dirs: AppDirs | None = None) -> list[Check]:
     dirs = dirs or AppDirs.from_environment()
     groups: list[Callable[[], list[Check]]] = [
@@ -177,6 +195,7 @@ def run_checks(dirs: AppDirs | None = None) -> list[Check]:
         check_fonts,
         lambda: check_folders(dirs),
         check_display,
+        check_keyring,
     ]
     checks: list[Check] = []
     for group in groups:
@@ -209,8 +228,12 @@ def format_report(checks: list[Check], log_file: Path | None = None) -> str:
         if not check.ok and check.fix:
             lines.append(f"         fix: {check.fix}")
     failed = [c for c in checks if c.failed]
+    warned = [c for c in checks if not c.ok and c.warning_only]
     if failed:
         lines.append(f"{len(failed)} problem(s) found; see the fixes above.")
+    elif warned:
+        names = ", ".join(c.name for c in warned)
+        lines.append(f"Moments works; {len(warned)} warning(s) limit a feature: {names}.")
     else:
         lines.append("All checks passed.")
     if log_file is not None:

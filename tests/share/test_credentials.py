@@ -65,3 +65,29 @@ def test_a_damaged_registry_lists_nothing(store: AccountStore) -> None:
     store.registry.parent.mkdir(parents=True)
     store.registry.write_text("{not json")
     assert store.accounts() == []
+
+
+def test_without_a_keyring_a_sign_in_can_be_kept_for_this_session(store: AccountStore) -> None:
+    from moments.share.credentials import keyring_problem
+
+    assert keyring_problem() is None  # the test's file keyring works
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    try:
+        problem = keyring_problem()
+        assert problem is not None and "keyring" in problem and problem.endswith(".")
+        store.session_only = True
+        account = Account("mastodon", "https://mastodon.social", "alice")
+        store.save(account, {"access_token": "SESSION-SECRET"})
+        store.set_app_secret("app:mastodon.social", "APP-SECRET")
+        assert store.accounts() == [account]
+        other = AccountStore(store.registry)  # the outbox's store, same run
+        assert other.secrets(account.key) == {"access_token": "SESSION-SECRET"}
+        assert other.app_secret("app:mastodon.social") == "APP-SECRET"
+        other.update_secrets(account.key, {"access_token": "REFRESHED"})
+        assert store.secrets(account.key) == {"access_token": "REFRESHED"}
+        assert not store.registry.exists() or "alice" not in store.registry.read_text()
+        store.sign_out(account.key)
+        assert store.accounts() == [] and other.accounts() == []
+    finally:
+        keyring.set_keyring(previous)
