@@ -11,6 +11,15 @@ from PySide6.QtGui import QDesktopServices
 log = logging.getLogger(__name__)
 
 
+def open_url(url: str) -> bool:
+    """Open a web page in the user's browser; False when nothing could open it (no browser,
+    no desktop session), so the caller says so instead of claiming it opened."""
+    opened = QDesktopServices.openUrl(QUrl(url))
+    if not opened:
+        log.info("no browser opened %s", url.split("?", 1)[0])
+    return opened
+
+
 def open_path(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 

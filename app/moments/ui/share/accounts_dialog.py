@@ -1,13 +1,16 @@
 """Accounts to post to: sign in to Mastodon (in the browser, or with a pasted token), to
 Bluesky (handle and app password), add a Discord webhook; sign out. Every network call
-runs in a worker; secrets go to the OS keyring (``share/credentials``), never to settings."""
+runs in a worker; secrets go to the OS keyring (``share/credentials``), never to settings.
+Without a keyring, the dialog offers to keep sign-ins for this session only. Server
+addresses are checked as they are typed; messages have room kept for them, so nothing
+moves under the pointer when one appears."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,8 +29,11 @@ from PySide6.QtWidgets import (
 
 from moments.core.errors import CancelledError, MomentsError
 from moments.share import bluesky, discord, mastodon_auth
-from moments.share.credentials import PLATFORM_NAMES, Account, AccountStore
-from moments.ui.common import Task, TaskContext, TaskRunner
+from moments.share.credentials import PLATFORM_NAMES, Account, AccountStore, keyring_problem
+from moments.share.server_address import server_origin
+from moments.ui.common import Task, TaskContext, TaskRunner, desktop
+
+log = logging.getLogger(__name__)
 
 ROLE_KEY = 0x0100
 
@@ -44,7 +50,10 @@ class AccountsDialog(QDialog):
         self.tasks = tasks
         self._pending: Task | None = None
         self._flow: mastodon_auth.MastodonSignIn | None = None
+        self._busy_now = False
+        self._keyring_missing = False
         layout = QVBoxLayout(self)
+        layout.addWidget(self._keyring_notice())
         layout.addWidget(QLabel("Post moments to these accounts:"))
         self.list = QListWidget()
         self.list.setAccessibleName("Signed-in accounts")
@@ -56,14 +65,48 @@ class AccountsDialog(QDialog):
         layout.addWidget(self._mastodon_box())
         layout.addWidget(self._bluesky_box())
         layout.addWidget(self._discord_box())
-        self.status = QLabel()
-        self.status.setObjectName("accountsStatus")
-        self.status.setWordWrap(True)
+        self.status = _message_label("accountsStatus", lines=3)
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.refresh()
+        self.tasks.run(
+            lambda _ctx: keyring_problem(),
+            name="check the keyring",
+            context=self,
+            on_success=self._on_keyring_checked,
+        )
+
+    def _keyring_notice(self) -> QWidget:
+        self.keyring_notice = QWidget()
+        self.keyring_notice.setObjectName("keyringNotice")
+        box = QVBoxLayout(self.keyring_notice)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.keyring_text = QLabel()
+        self.keyring_text.setWordWrap(True)
+        self.session_only = QCheckBox("Keep sign-ins for this session only (until Moments quits)")
+        self.session_only.setObjectName("sessionOnly")
+        self.session_only.toggled.connect(self._on_session_only)
+        box.addWidget(self.keyring_text)
+        box.addWidget(self.session_only)
+        self.keyring_notice.hide()
+        return self.keyring_notice
+
+    def _on_keyring_checked(self, problem: str | None) -> None:
+        self._keyring_missing = problem is not None
+        if problem is not None:
+            self.keyring_text.setText(
+                f"⚠️ {problem} Moments can keep your sign-ins in memory until it quits "
+                "(you sign in again next time), or install and unlock GNOME Keyring or "
+                "KWallet to keep them."
+            )
+        self.keyring_notice.setVisible(problem is not None)
+        self._update_buttons()
+
+    def _on_session_only(self, on: bool) -> None:
+        self.store.session_only = on
+        self._update_buttons()
 
     # -- boxes ---------------------------------------------------------------------------------
     def _mastodon_box(self) -> QGroupBox:
@@ -72,7 +115,10 @@ class AccountsDialog(QDialog):
         self.instance = QLineEdit()
         self.instance.setPlaceholderText("mastodon.social")
         self.instance.setAccessibleName("Mastodon server")
+        self.instance.textChanged.connect(lambda _t: self._update_buttons())
         form.addRow("Server", self.instance)
+        self.instance_hint = _message_label("mastodonServerHint", lines=2)
+        form.addRow("", self.instance_hint)
         self.browser_button = QPushButton("Sign in with the browser")
         self.browser_button.clicked.connect(self._mastodon_browser)
         form.addRow("", self.browser_button)
@@ -100,11 +146,14 @@ class AccountsDialog(QDialog):
         self.app_password.setAccessibleName("Bluesky app password")
         self.pds = QLineEdit(bluesky.DEFAULT_PDS)
         self.pds.setAccessibleName("Bluesky server")
+        self.pds.textChanged.connect(lambda _t: self._update_buttons())
+        self.pds_hint = _message_label("blueskyServerHint", lines=2)
         self.bluesky_button = QPushButton("Sign in")
         self.bluesky_button.clicked.connect(self._bluesky)
         form.addRow("Handle", self.handle)
         form.addRow("App password", self.app_password)
         form.addRow("Server", self.pds)
+        form.addRow("", self.pds_hint)
         form.addRow("", self.bluesky_button)
         return box
 
@@ -149,13 +198,19 @@ class AccountsDialog(QDialog):
         self.status.setStyleSheet("color: #e06c5a" if error else "")
 
     def _busy(self, busy: bool) -> None:
-        for button in (
-            self.browser_button,
-            self.token_button,
-            self.bluesky_button,
-            self.discord_button,
-        ):
-            button.setEnabled(not busy)
+        self._busy_now = busy
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """Sign-in buttons work when nothing runs, the secrets have a place to go (the
+        keyring, or this session) and the server address is one."""
+        can = not self._busy_now and (not self._keyring_missing or self.session_only.isChecked())
+        mastodon = _check_server(self.instance, self.instance_hint, "Mastodon")
+        bluesky_ok = _check_server(self.pds, self.pds_hint, "Bluesky")
+        for button in (self.browser_button, self.token_button):
+            button.setEnabled(can and mastodon)
+        self.bluesky_button.setEnabled(can and bluesky_ok)
+        self.discord_button.setEnabled(can)
 
     def _run(self, what: str, fn: Callable[[TaskContext], Account]) -> None:
         self._busy(True)
@@ -167,7 +222,12 @@ class AccountsDialog(QDialog):
     def _signed_in(self, account: Account) -> None:
         self._busy(False)
         self._pending = None
-        self._say(f"Signed in: {account.label}. Secrets are kept in your system's keyring.")
+        where = (
+            "kept until Moments quits"
+            if self.store.session_only
+            else "secrets are kept in your system's keyring"
+        )
+        self._say(f"Signed in: {account.label}; {where}.")
         for field in (self.token, self.app_password, self.webhook):
             field.clear()
         self.refresh()
@@ -178,21 +238,30 @@ class AccountsDialog(QDialog):
         self._pending = None
         if isinstance(error, CancelledError):
             self._say("Sign-in cancelled.")
+        elif isinstance(error, MomentsError):
+            self._say(str(error), error=True)
         else:
-            self._say(str(error) if isinstance(error, MomentsError) else repr(error), error=True)
+            log.error("sign-in failed", exc_info=error)
+            self._say("The sign-in failed unexpectedly; the log file has the details.", error=True)
 
     # -- actions -------------------------------------------------------------------------------
     def _mastodon_browser(self) -> None:
         instance = self.instance.text().strip() or "mastodon.social"
         store = self.store
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         def begin(ctx: TaskContext) -> mastodon_auth.MastodonSignIn:
             return mastodon_auth.begin_sign_in(store, instance, cancel=ctx.cancel)
 
         def opened(flow: mastodon_auth.MastodonSignIn) -> None:
             self._flow = flow
-            QDesktopServices.openUrl(QUrl(flow.authorize_url))
-            self._say("Approve Moments in the browser window that opened; then come back here.")
+            if desktop.open_url(flow.authorize_url):
+                self._say("Approve Moments in the browser window that opened; then come back.")
+            else:
+                self._say(
+                    "No browser opened. Open this address in one to approve Moments: "
+                    f"{flow.authorize_url}"
+                )
             self._pending = self.tasks.run(
                 lambda ctx: flow.finish(cancel=ctx.cancel),
                 name="Mastodon sign-in",
@@ -261,3 +330,29 @@ class AccountsDialog(QDialog):
             self._pending.cancel()
         self._close_flow()
         super().done(result)
+
+
+def _message_label(name: str, *, lines: int) -> QLabel:
+    """A wrapped message with room kept for ``lines`` lines: text appearing moves nothing."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 4)
+    return label
+
+
+def _check_server(field: QLineEdit, hint: QLabel, service: str) -> bool:
+    """Show what is wrong with the address typed in ``field`` (empty: the default server)."""
+    text = field.text()
+    problem = ""
+    if text.strip():
+        try:
+            server_origin(text, service)
+        except MomentsError as exc:
+            problem = str(exc)
+    hint.setText(problem)
+    hint.setStyleSheet("color: #d93025" if problem else "")
+    hint.setToolTip(problem)
+    field.setAccessibleDescription(problem)
+    return not problem
