@@ -42,6 +42,7 @@ from moments.ui.player.menus import MenuBar, WindowActions
 from moments.ui.player.player import Player, PlayerState, vlc_arguments
 from moments.ui.player.transport import TransportBar
 from moments.ui.player.video_view import VideoView
+from moments.ui.player.x11_backing import keep_contents_when_covered
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.panel)
         self.player = Player(self, vlc_args=vlc_arguments(prefs.extra_vlc_args, prefs.audio_output))
         self.player.attach_window(int(self.video.winId()))
+        # A dialog or menu over a paused or ended picture must not leave a black hole.
+        keep_contents_when_covered(int(self.video.winId()))
         self.player.set_volume(prefs.volume)
         self.player.set_muted(prefs.muted)
         self.player_actions = PlayerActions(self.player, self)
