@@ -75,7 +75,8 @@ class PreferencesDialog(QDialog):
         self.key_problem.setObjectName("captureKeyProblem")
         self.key_problem.setWordWrap(True)
         self.key_problem.setStyleSheet("color: #d93025")
-        self.key_problem.hide()
+        # Room kept for two lines: the message appearing moves no button under the pointer.
+        self.key_problem.setFixedHeight(self.key_problem.fontMetrics().lineSpacing() * 2 + 2)
         form.addRow(self.key_problem)
         self.pause = QCheckBox("Pause when a moment is kept")
         self.pause.setObjectName("pauseOnCapture")
@@ -105,12 +106,10 @@ class PreferencesDialog(QDialog):
     def _check_key(self) -> bool:
         key = self._chosen_key()
         other = shortcut_clash(key, self._taken) if key else None
-        if other is not None:
-            shown = QKeySequence(key).toString(NATIVE)
-            self.key_problem.setText(
-                f"{shown} already does “{other}”. Choose another key for Moments."
-            )
-        self.key_problem.setVisible(other is not None)
+        shown = QKeySequence(key).toString(NATIVE)
+        self.key_problem.setText(
+            f"{shown} already does “{other}”. Choose another key for Moments." if other else ""
+        )
         self.capture_key.setAccessibleDescription(self.key_problem.text() if other else "")
         self._ok.setEnabled(other is None)
         return other is None
