@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from moments.core.errors import MediaError
 from moments.core.playhead import PlayheadClock
 from moments.core.source import display_name, is_url, normalize_location
+from moments.core.timefmt import format_time
 from moments.libvlc_check import create_instance
 from moments.ui.player.audio_tap import CHANNELS as TAP_CHANNELS
 from moments.ui.player.audio_tap import RATE as TAP_RATE
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 SPEEDS = (0.25, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 3.0, 4.0)
 VOLUME_MAX = 150
+CUT_SHORT_SLACK_S = 2.0
+"""A local file ending this much (or 5 %) before the length it claims is cut short."""
 PAUSE_SETTLE_MS = 120
 """libVLC reports "paused" while its video output still shows up to two more frames; once it
 has settled, the player seeks to the frame its clock froze on, so screen and playhead agree
@@ -102,6 +105,8 @@ class Player(QObject):
     tracks_changed = Signal()
     volume_changed = Signal(int, bool)
     rate_changed = Signal(float)
+    ended_early = Signal(float, float)
+    """Playback ended at (seconds) of the (seconds) the file claims: it is cut short."""
 
     _vlc_event = Signal(str, object, float)
 
@@ -134,6 +139,8 @@ class Player(QObject):
         self._muted = False
         self._rate = 1.0
         self._had_stream = False
+        self._played_to: float | None = None
+        """The furthest time libVLC reported playing (None: nothing played yet)."""
         self._seekable = True
         self._pending_step = 0
         self._pending_seek: float | None = None
@@ -159,6 +166,8 @@ class Player(QObject):
             value = event.u.new_length
         elif kind == "seekable":
             value = event.u.new_seekable
+        elif kind == "vout":
+            value = event.u.new_count
         self._vlc_event.emit(kind, value, at)
 
     # -- GUI thread --------------------------------------------------------------------------
@@ -201,6 +210,7 @@ class Player(QObject):
         self._location = location
         self._length = 0.0
         self._had_stream = False
+        self._played_to = None
         self._seekable = True
         self._clock.reset(start_at, time.monotonic())
         if start_at > 0:
@@ -441,6 +451,8 @@ class Player(QObject):
         clock = self._clock
         if kind == "time":
             clock.on_time(value / 1000.0, at)
+            if value > 0:
+                self._played_to = max(self._played_to or 0.0, value / 1000.0)
         elif kind == "length":
             self._length = max(0.0, value / 1000.0)
             clock.set_length(self._length or None)
@@ -463,6 +475,8 @@ class Player(QObject):
             self._set_state(PlayerState.OPENING)
         elif kind in ("es_added", "es_deleted", "vout"):
             self._had_stream = True
+            if kind == "vout" and value:
+                self._played_to = self._played_to or 0.0  # a picture is on screen
             self.tracks_changed.emit()
         elif kind == "ended":
             self._on_ended(at)
@@ -475,19 +489,42 @@ class Player(QObject):
         if not self._had_stream:  # ended before any stream was found: nothing to play
             self._fail(nothing_playable=True)
             return
+        if self._played_to is None and self._length > CUT_SHORT_SLACK_S:
+            self._fail(cut_short=True)  # streams listed, not one frame or sample played
+            return
+        played, claimed = self._played_to or 0.0, self._length
+        early = self._is_local() and claimed - played > max(CUT_SHORT_SLACK_S, claimed * 0.05)
+        if early:
+            self._clock.set_length(played)  # the end is where the data ends
+            self._length = played
+            self.duration_changed.emit(played)
         self._clock.on_end(at)
         self.position_changed.emit(self.playhead())
         self._set_state(PlayerState.ENDED)
+        if early:
+            log.warning("%s ended at %.1f s of %.1f s", self._location, played, claimed)
+            self.ended_early.emit(played, claimed)
 
-    def _fail(self, *, nothing_playable: bool = False) -> None:
+    def _is_local(self) -> bool:
+        return self._location is not None and not is_url(self._location)
+
+    def _fail(self, *, nothing_playable: bool = False, cut_short: bool = False) -> None:
         name = display_name(self._location or "")
         if nothing_playable:
             text = f"“{name}” has no audio or video that Moments can play."
+        elif cut_short:
+            text = (
+                f"“{name}” is cut short or damaged: it says it lasts "
+                f"{format_time(self._length)}, but nothing in it can be played."
+            )
         elif self._location and is_url(self._location):
             text = f"“{name}” could not be played: the stream cannot be reached or is not media."
         else:
             text = f"“{name}” could not be played: the file is damaged or in an unknown format."
         self._clock.reset()
+        self._length = 0.0  # what the broken header claimed is not a length to show
+        self.duration_changed.emit(0.0)
+        self.position_changed.emit(0.0)
         self._set_state(PlayerState.ERROR)
         self.error.emit(text)
 

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.player.state_changed.connect(self._on_state)
         self.player.media_changed.connect(self._on_media_changed)
         self.player.volume_changed.connect(self._on_volume)
+        self.player.ended_early.connect(self._on_ended_early)
         messages.bridge().message.connect(self._on_message)
 
         self._demo_task: Task | None = None
@@ -308,6 +309,14 @@ class MainWindow(QMainWindow):
             buttons={"open": "Open another file…", "demo": "Play the demo film"},
         )
         log.warning("%s", text)
+
+    def _on_ended_early(self, played: float, claimed: float) -> None:
+        name = display_name(self.player.location() or "")
+        self.toast.show_message(
+            f"“{name}” ended at {format_time(played)} although it says it lasts "
+            f"{format_time(claimed)}: the file is cut short.",
+            seconds=10,
+        )
 
     def _on_panel_button(self, key: str) -> None:
         if key == "open":
