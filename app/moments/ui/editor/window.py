@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from moments.ui.editor.caption_layer import CaptionLayer, free_spot
 from moments.ui.editor.caption_panel import CaptionPanel
 from moments.ui.editor.framing_panel import FramingPanel
 from moments.ui.editor.hashtag_field import HashtagField
+from moments.ui.editor.history_buttons import history_button
 from moments.ui.editor.model import EditorModel
 from moments.ui.editor.preview_player import PreviewPlayer
 from moments.ui.editor.preview_view import PreviewView
@@ -102,12 +102,8 @@ class EditorWindow(QMainWindow):
         self.platform.setAccessibleName("Platform")
         for preset in PRESETS:
             self.platform.addItem(preset.name, preset.id)
-        self.undo_button = QToolButton()
-        self.undo_button.setDefaultAction(self.model.undo_stack.createUndoAction(self, "Undo"))
-        self.redo_button = QToolButton()
-        self.redo_button.setDefaultAction(self.model.undo_stack.createRedoAction(self, "Redo"))
-        self.undo_button.defaultAction().setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_button.defaultAction().setShortcut(QKeySequence.StandardKey.Redo)
+        self.undo_button = history_button(self.model.undo_stack, "Undo", self)
+        self.redo_button = history_button(self.model.undo_stack, "Redo", self)
         self.addActions([self.undo_button.defaultAction(), self.redo_button.defaultAction()])
 
         self.timeline = TrimTimeline(moment, tasks, self)

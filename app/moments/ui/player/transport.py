@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSlider, QToolButton, QWidget
 
+from moments.core.source import looks_live
 from moments.core.timefmt import format_time
 from moments.ui.player.actions import PlayerActions
 from moments.ui.player.player import SPEEDS, VOLUME_MAX, Player
@@ -54,8 +55,8 @@ class TransportBar(QWidget):
         self.total.setObjectName("totalLabel")
         self.total.setAccessibleName("Total time")
         self.total.setToolTip("Click to show the remaining time")
-        for label in (self.elapsed, self.total):
-            label.setMinimumWidth(48)
+        for label in (self.elapsed, self.total):  # wide enough never to resize the seek bar
+            label.setFixedWidth(label.fontMetrics().horizontalAdvance("-0:00:00") + 8)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.elapsed)
         layout.addWidget(self.slider, 1)
@@ -77,6 +78,8 @@ class TransportBar(QWidget):
         self.speed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.speed.setMenu(self._speed_menu())
+        widest = max(self.speed.fontMetrics().horizontalAdvance(f"{s:g}×") for s in SPEEDS)
+        self.speed.setFixedWidth(widest + 24)  # "1.25×" does not shrink the seek bar
         layout.addWidget(self.speed)
         layout.addWidget(self._button(actions.fullscreen))
 
@@ -85,6 +88,7 @@ class TransportBar(QWidget):
         player.duration_changed.connect(self._on_duration)
         player.volume_changed.connect(self._on_volume)
         player.rate_changed.connect(self._on_rate)
+        player.state_changed.connect(lambda _s: self._show_total(player.playhead()))
         self.total.clicked.connect(lambda: self._show_total(player.playhead()))
         self._on_rate(player.rate())
         self._on_duration(player.duration())
@@ -125,8 +129,10 @@ class TransportBar(QWidget):
 
     def _show_total(self, position: float) -> None:
         duration = self._player.duration()
-        if duration <= 0:
-            self.total.setText("Live" if self._player.location() else "0:00")
+        location = self._player.location()
+        if duration <= 0:  # a stream has no end; anything else: not known (yet)
+            live = location is not None and looks_live(location) and self._player.is_playing()
+            self.total.setText("Live" if live else "--:--" if location else "0:00")
         elif self.total.show_remaining:
             self.total.setText("-" + format_time(max(0.0, duration - position)))
         else:
