@@ -36,3 +36,11 @@ def test_corrupt_history_starts_afresh(tmp_path: Path) -> None:
     assert history.recent() == []
     history.add_recent("/x.mp4")
     assert PlaybackHistory(path).recent() == ["/x.mp4"]
+
+
+def test_a_location_that_failed_leaves_recent(tmp_path: Path) -> None:
+    history = PlaybackHistory(tmp_path / "history.json")
+    history.add_recent("/films/good.mkv")
+    history.add_recent("/films/broken.mkv")
+    history.forget_recent("/films/broken.mkv")
+    assert PlaybackHistory(tmp_path / "history.json").recent() == ["/films/good.mkv"]

@@ -57,3 +57,10 @@ def test_ffmpeg_input_never_reads_as_an_option(tmp_path: Path) -> None:
 def test_vlc_listen_urls_read_as_ffmpeg_reads_them(location, for_ffmpeg, unicast):
     assert ffmpeg_input(location) == for_ffmpeg
     assert is_unicast_push(location) is unicast
+
+
+def test_a_stream_is_named_by_what_tells_it_apart() -> None:
+    assert display_name("https://cdn.example.com/live/channel4/index.m3u8") == "channel4"
+    assert display_name("https://news.example.tv/hls/playlist.m3u8") == "news.example.tv"
+    assert display_name("https://v.example/stream/") == "v.example"
+    assert display_name("https://v.example/films/night.m3u8") == "night.m3u8"

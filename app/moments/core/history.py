@@ -44,6 +44,12 @@ class PlaybackHistory:
         self._recent = [location, *(r for r in self._recent if r != location)][:MAX_RECENT]
         self._save()
 
+    def forget_recent(self, location: str) -> None:
+        """``location`` failed to play: it is no longer offered in Open Recent."""
+        if location in self._recent:
+            self._recent.remove(location)
+            self._save()
+
     def clear_recent(self) -> None:
         self._recent = []
         self._save()

@@ -47,13 +47,44 @@ def normalize_location(location: str) -> str:
     return str(Path(text).expanduser().resolve())
 
 
+GENERIC_STREAM_NAMES = frozenset(
+    {
+        "index",
+        "playlist",
+        "master",
+        "manifest",
+        "stream",
+        "live",
+        "chunklist",
+        "main",
+        "media",
+        "video",
+        "default",
+        "out",
+        "hls",
+        "dash",
+        "mono",
+        "prog_index",
+    }
+)
+"""Last path parts that say nothing about a stream (``…/channel4/index.m3u8``)."""
+
+
 def display_name(location: str) -> str:
-    """The short name shown in titles and lists: a file's name, or a URL's last path part."""
+    """The short name shown in titles and lists: a file's name, or a URL's last path part —
+    its folder or host when that part is generic (``index.m3u8``)."""
     if is_url(location):
         parsed = urlparse(location)
-        tail = unquote(parsed.path.rstrip("/").rsplit("/", 1)[-1])
-        return tail or parsed.netloc or location
+        parts = [unquote(p) for p in parsed.path.split("/") if p]
+        while parts and Path(parts[-1]).stem.lower() in GENERIC_STREAM_NAMES:
+            parts.pop()  # then the folder that names it, else the host
+        return (parts[-1] if parts else "") or parsed.netloc or location
     return Path(location).name
+
+
+def url_host(location: str) -> str:
+    """The host of a URL (empty for a path)."""
+    return urlparse(location).hostname or "" if is_url(location) else ""
 
 
 def ffmpeg_input(location: str) -> str:

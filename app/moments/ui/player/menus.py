@@ -4,13 +4,14 @@ when they open, from what libVLC reports then."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from moments import APP_NAME
-from moments.core.source import display_name
+from moments.core.source import display_name, is_url, url_host
 
 if TYPE_CHECKING:
     from moments.ui.player.window import MainWindow
@@ -97,9 +98,10 @@ class MenuBar:
     def fill_recent(self) -> None:
         window, menu = self._window, self.recent
         menu.clear()
-        recent = window.history.recent()
+        recent = [r for r in window.history.recent() if is_url(r) or Path(r).is_file()]
         for location in recent:
-            action = menu.addAction(display_name(location))
+            name, host = display_name(location), url_host(location)
+            action = menu.addAction(f"{name} — {host}" if host and host != name else name)
             action.setToolTip(location)
             action.setStatusTip(location)
             action.triggered.connect(lambda _=False, loc=location: window.open(loc))

@@ -302,6 +302,9 @@ class MainWindow(QMainWindow):
             self._remember_position()
 
     def _on_player_error(self, text: str) -> None:
+        location = self.player.location()
+        if location is not None and not is_url(location):
+            self.history.forget_recent(location)  # a file that failed is not offered again
         self.stack.setCurrentWidget(self.panel)
         self.panel.show_message(
             "Cannot play this",
