@@ -89,8 +89,11 @@ class CaptureController(QObject):
         self._infos: dict[str, MediaInfo] = {}
         self.thumbnail_delay_ms = 0
         """Wait this long before decoding the thumbnail (the editor's preview decodes first)."""
+        self._stream_failed = ""
+        """Why the player gave up on the live stream being recorded ("" while it plays)."""
         player.position_changed.connect(self._on_position)
         player.media_changed.connect(self._on_media_changed)
+        player.error.connect(self._on_player_error)
 
     @property
     def recorder(self) -> RingRecorder | None:
@@ -259,9 +262,13 @@ class CaptureController(QObject):
     ) -> Moment | None:
         now_ring = recorder.ring_time(press_wall - LIVE_LATENCY_S)
         if now_ring is None:
-            messages.info(
-                f"“{display_name(location)}” has only just started: there is nothing to keep yet."
-            )
+            if self._stream_failed:
+                messages.info(f"{self._stream_failed} Nothing of it was recorded to keep.")
+            else:
+                messages.info(
+                    f"“{display_name(location)}” has only just started: "
+                    "there is nothing to keep yet."
+                )
             return None
         rng = SourceRange(location, max(0.0, now_ring - before), now_ring + after)
         return Moment.new(location, [rng], now_ring, is_live=True)
@@ -283,7 +290,18 @@ class CaptureController(QObject):
         recorder = self._start_recorder(location, relay_port=free_udp_port())
         return recorder.relay_url if recorder is not None else None
 
+    def _on_player_error(self, text: str) -> None:
+        """The player gave up on the stream: so does the ring (what it holds stays, to keep
+        a moment from), instead of reconnecting in the background for ever."""
+        recorder = self._recorder
+        if recorder is None or recorder.url != self._player.location():
+            return
+        self._stream_failed = text
+        log.info("the player gave up on %s; stopping its ring", recorder.url)
+        self._tasks.run(lambda _ctx: recorder.stop(), name="stop live ring")
+
     def _on_media_changed(self, location: str) -> None:
+        self._stream_failed = ""
         self.spans.close()
         if not looks_live(location) and location not in self._infos:
             self._probe_source(location)
