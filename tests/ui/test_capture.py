@@ -157,6 +157,7 @@ def test_library_survives_a_restart_and_my_moments_actions(
 
     files = [Path(kept.raw_clip), Path(kept.thumbnail)]
     window.open(str(coded_video.path))  # the clip is not in use while it is deleted
+    panel.delete_after_ms = 100  # Undo is offered for a while, then it is deleted for good
     panel.delete_button.click()
     qtbot.waitUntil(lambda: library(window).list_moments() == [])
     # The worker deletes the files just after the library row.

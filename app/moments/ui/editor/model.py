@@ -165,10 +165,13 @@ class EditorModel(QObject):
         if library is None or moment_id is None:
             return
         data = self._edits.to_json()
+        title = self._edits.title
 
         def write(_ctx: object) -> None:
             try:
                 library.save_edits(moment_id, data)
+                if title:  # one title: My Moments lists the moment by the editor's
+                    library.rename(moment_id, title)
             except KeyError:  # the moment was deleted meanwhile
                 log.info("moment %s is gone; its edits were not saved", moment_id)
 

@@ -80,7 +80,6 @@ class EditorWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("editorWindow")
         self.settings = settings if settings is not None else Settings()
-        self.setWindowTitle(f"Edit “{moment.title}” — Moments")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(1180, 760)
         self.tasks = tasks
@@ -236,8 +235,10 @@ class EditorWindow(QMainWindow):
         preset = self.settings.preset(edits.preset)
         start, end = edits.trim(moment)
         self.platform.setCurrentIndex(max(0, self.platform.findData(edits.preset)))
-        if self.title.text() != (edits.title or moment.title) and not self.title.hasFocus():
-            self.title.setText(edits.title or moment.title)
+        title = edits.title or moment.title
+        if self.title.text() != title and not self.title.hasFocus():
+            self.title.setText(title)
+        self.setWindowTitle(f"Edit “{title}” — Moments")  # one title, wherever it is shown
         self.timeline.set_trim(start, end)
         self.timeline.set_limit(preset)
         self.player.set_range(start, end)

@@ -100,6 +100,9 @@ class MomentsFeature(QObject):
         self.panel = MomentsPanel(self.library, window.tasks, outbox=self.outbox)
         self.panel.play_requested.connect(window.play_moment)
         self.panel.edit_requested.connect(self.edit)
+        self.panel.renamed.connect(self._on_renamed)
+        self.panel.deleting.connect(self._on_deleting)
+        self.panel.deleted.connect(self._on_deleted)
         self.dock.setWidget(self.panel)
 
     def taken_shortcuts(self) -> dict[str, str]:
@@ -153,6 +156,7 @@ class MomentsFeature(QObject):
             if moment.id is not None:
                 self.editors[moment.id] = editor
             editor.closed.connect(lambda edited, e=editor: self._on_editor_closed(e, edited))
+            editor.model.saved.connect(self._refresh_panel)  # one title, one duration, live
         if show_later:
             QTimer.singleShot(0, editor, lambda: _bring_up(editor))
         else:
@@ -163,10 +167,12 @@ class MomentsFeature(QObject):
         self.panel_action.setChecked(True)
 
     def shutdown(self) -> None:
-        """Before the window closes: editors closed (their edits saved), posts being sent
-        queued again for the next start, the live ring stopped."""
+        """Before the window closes: editors closed (their edits saved), moments deleted
+        for good, posts being sent queued again for the next start, the live ring stopped."""
         for editor in [*self.editors.values(), *self._pending_editors.values()]:
             editor.close()
+        if self.panel is not None:
+            self.panel.finish_deletes()
         if self.outbox is not None:
             self.outbox.stop()
         if self.controller is not None:
@@ -254,6 +260,31 @@ class MomentsFeature(QObject):
         self._close_editor_of(job)
         if self.controller is not None:
             self.controller.undo(job)
+
+    def _refresh_panel(self) -> None:
+        if self.panel is not None and self.dock.isVisible():
+            self.panel.refresh()
+
+    def _on_renamed(self, moment_id: int, title: str) -> None:
+        editor = self.editors.get(moment_id)
+        if editor is not None:
+            editor.model.set_title(title)
+            editor.model.end_merge()
+
+    def _on_deleting(self, moment: Moment) -> None:
+        assert moment.id is not None and self.panel is not None
+        panel, moment_id = self.panel, moment.id
+        self._window.toast.show_message(
+            f"Deleted “{moment.title}”",
+            button="Undo",
+            on_button=lambda: panel.undo_delete(moment_id),
+            seconds=panel.delete_after_ms / 1000,
+        )
+
+    def _on_deleted(self, moment_id: int) -> None:
+        editor = self.editors.pop(moment_id, None)
+        if editor is not None:
+            editor.close()
 
     def _on_dock_visibility(self, visible: bool) -> None:
         if self.panel_action.isChecked() != visible:

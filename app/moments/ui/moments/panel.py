@@ -5,7 +5,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from moments.core.edits import MomentEdits
 from moments.core.library import Library
 from moments.core.moment import Moment
 from moments.core.source import display_name
@@ -32,6 +42,8 @@ from moments.ui.moments.posts import MomentPosts
 from moments.ui.share import OutboxService
 
 THUMB = QSize(128, 72)
+DELETE_AFTER_MS = 8000
+"""A deleted moment can be brought back (Undo) this long."""
 MomentRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -101,6 +113,13 @@ class MomentsPanel(QWidget):
     edit_requested = Signal(object)
     """A Moment to open in the editor (double-click or Enter)."""
     changed = Signal()
+    renamed = Signal(int, str)
+    """A moment's id and the title the user gave it here (an open editor follows)."""
+    deleting = Signal(object)
+    """A Moment the user deleted: gone from the list, deleted for good after
+    ``delete_after_ms`` unless ``undo_delete`` is called (the window offers Undo)."""
+    deleted = Signal(int)
+    """A moment's id, deleted for good."""
 
     def __init__(
         self,
@@ -156,6 +175,8 @@ class MomentsPanel(QWidget):
         self.list.currentItemChanged.connect(lambda *_: self._show_posts())
         self._update_buttons()
         self._filling = False
+        self.delete_after_ms = DELETE_AFTER_MS
+        self._pending_deletes: dict[int, QTimer] = {}
 
     def refresh(self) -> None:
         """Reload the list (moments and thumbnails read in a worker)."""
@@ -190,6 +211,7 @@ class MomentsPanel(QWidget):
         current = self._selected()
         self._filling = True
         self.list.clear()
+        loaded = [(m, i) for m, i in loaded if m.id not in self._pending_deletes]
         for moment, image in loaded:
             item = QListWidgetItem(moment.title)
             item.setData(MomentRole, moment)
@@ -209,14 +231,16 @@ class MomentsPanel(QWidget):
         self._update_buttons()
 
     def _summary(self, moment: Moment) -> str:
-        span = f"{format_time(moment.start)}–{format_time(moment.end)}"
-        return f"{span} · {moment.duration:.0f} s · {_ago(moment.created_at)}"
+        start, end = MomentEdits.of(moment).trim(moment)  # as trimmed in the editor
+        span = f"{format_time(start)}–{format_time(end)}"
+        return f"{span} · {end - start:.0f} s · {_ago(moment.created_at)}"
 
     def _details(self, moment: Moment) -> str:
+        start, end = MomentEdits.of(moment).trim(moment)
         return (
             f"{moment.title}\n{display_name(moment.source)}, "
-            f"{format_time(moment.start)}–{format_time(moment.end)} "
-            f"({moment.duration:.1f} s), {_ago(moment.created_at)}"
+            f"{format_time(start)}–{format_time(end)} "
+            f"({end - start:.1f} s), {_ago(moment.created_at)}"
         )
 
     def _button(self, text: str, name: str, slot: object) -> QPushButton:
@@ -278,6 +302,8 @@ class MomentsPanel(QWidget):
             desktop.reveal(Path(moment.raw_clip))
 
     def _delete_selected(self) -> None:
+        """Take the moment off the list now; delete it for good once Undo is no longer
+        offered (or when the window closes)."""
         moment = self._selected()
         if moment is None or moment.id is None:
             return
@@ -286,13 +312,38 @@ class MomentsPanel(QWidget):
         if self.list.count() == 0:  # say so now, not when the worker is done
             self.empty.setVisible(True)
             self.list.setVisible(False)
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self._delete_now(moment_id))
+        timer.start(self.delete_after_ms)
+        self._pending_deletes[moment_id] = timer
+        self.deleting.emit(moment)
+
+    def undo_delete(self, moment_id: int) -> None:
+        timer = self._pending_deletes.pop(moment_id, None)
+        if timer is not None:
+            timer.stop()
+            self.refresh()
+
+    def _delete_now(self, moment_id: int) -> None:
+        if self._pending_deletes.pop(moment_id, None) is None:
+            return
         self._tasks.run(
             lambda _ctx: self._library.delete(moment_id),
             name="delete moment",
-            on_success=self._on_deleted,
+            on_success=lambda _r: self._on_deleted(moment_id),
         )
 
-    def _on_deleted(self, _result: object) -> None:
+    def finish_deletes(self) -> None:
+        """The window closes: what was deleted is deleted now (on this thread: the task
+        runner is about to stop)."""
+        for moment_id, timer in list(self._pending_deletes.items()):
+            timer.stop()
+            self._library.delete(moment_id)
+        self._pending_deletes.clear()
+
+    def _on_deleted(self, moment_id: int) -> None:
+        self.deleted.emit(moment_id)
         self.changed.emit()
         self.refresh()
 
@@ -306,9 +357,14 @@ class MomentsPanel(QWidget):
                 item.setText(moment.title)
             return
         item.setData(MomentRole, moment.with_title(title))
-        moment_id = moment.id
-        self._tasks.run(
-            lambda _ctx: self._library.rename(moment_id, title),
-            name="rename moment",
-            on_success=lambda _: self.changed.emit(),
-        )
+        moment_id, library = moment.id, self._library
+
+        def rename(_ctx: TaskContext) -> None:
+            library.rename(moment_id, title)
+            stored = library.get(moment_id)
+            edits = MomentEdits.of(stored) if stored is not None else MomentEdits()
+            if edits.title:  # the editor's title is the same one
+                library.save_edits(moment_id, edits.replace(title=title).to_json())
+
+        self._tasks.run(rename, name="rename moment", on_success=lambda _: self.changed.emit())
+        self.renamed.emit(moment_id, title)
