@@ -53,3 +53,19 @@ def test_missing_tool_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(ToolMissingError) as caught:
         find_tool("ffmpeg")
     assert "apt install ffmpeg" in caught.value.fix
+
+
+def test_a_cancelled_run_never_reports_that_it_ended(tmp_path: Path) -> None:
+    """ffmpeg stopped by a cancel still writes ``progress=end``: that is not 100 %."""
+    token = CancelToken()
+    seen: list[Progress] = []
+
+    def cancel_soon(p: Progress) -> None:
+        seen.append(p)
+        if p.done_s > 0.5:
+            token.cancel()
+
+    slow = ["-re", "-f", "lavfi", "-i", "testsrc2=d=30", "-f", "null", "-"]
+    with pytest.raises(CancelledError):
+        run_ffmpeg(slow, duration_s=30, progress=cancel_soon, cancel=token)
+    assert seen and all((p.fraction or 0) < 0.5 for p in seen), seen[-1]

@@ -119,6 +119,7 @@ def run_ffmpeg(
         except subprocess.TimeoutExpired:
             if cancel is not None and cancel.cancelled:
                 cancelled = True
+                parser.stop()  # a stopped ffmpeg still says progress=end: that is not done
                 _stop(proc)
                 break
     out_reader.join(timeout=5)
@@ -220,6 +221,11 @@ class _ProgressParser:
         self._callback = callback
         self._done = 0.0
         self._speed: float | None = None
+        self._stopped = False
+
+    def stop(self) -> None:
+        """Report nothing more (the run is being cancelled)."""
+        self._stopped = True
 
     def feed(self, line: str) -> None:
         key, _, value = line.strip().partition("=")
@@ -230,7 +236,7 @@ class _ProgressParser:
                 self._speed = float(value.rstrip("x"))
             except ValueError:
                 self._speed = None
-        elif key == "progress" and self._callback is not None:
+        elif key == "progress" and self._callback is not None and not self._stopped:
             fraction = eta = None
             if self._duration:
                 fraction = 1.0 if value == "end" else min(1.0, self._done / self._duration)

@@ -104,6 +104,7 @@ class SharePanel(QWidget):
         )
         self._queue: list[tuple[Rendition, RenditionRow]] = []
         self._running: Task | None = None
+        self._running_row: RenditionRow | None = None
         self._rows: list[RenditionRow] = []
         remembered = self.settings.ui
         layout = QVBoxLayout(self)
@@ -288,6 +289,7 @@ class SharePanel(QWidget):
             self.results_layout.insertWidget(self.results_layout.count() - 1, row)
             self._queue.append((rendition, row))
             self._rows.append(row)
+            row.cancel_requested.connect(lambda row=row: self._cancel(row))
             rows.append(row)
         self.cancel_button.setEnabled(True)
         self._next()
@@ -301,10 +303,22 @@ class SharePanel(QWidget):
 
     def cancel_all(self) -> None:
         for _rendition, row in self._queue:
-            row.failed("Cancelled.")
+            row.cancelled()
         self._queue.clear()
-        if self._running is not None:
+        if self._running_row is not None:
+            self._running_row.cancel()
+
+    def _cancel(self, row: RenditionRow) -> None:
+        """One row's Cancel: a waiting rendition leaves the queue; a running one stops."""
+        if row is self._running_row and self._running is not None:
             self._running.cancel()
+            return
+        waiting = [job for job in self._queue if job[1] is row]
+        for job in waiting:
+            self._queue.remove(job)
+            row.cancelled()
+        if not self.is_busy():
+            self.cancel_button.setEnabled(False)
 
     def _next(self) -> None:
         if self._running is not None or not self._queue:
@@ -327,11 +341,11 @@ class SharePanel(QWidget):
             on_success=lambda result: self._finished(row, result),
             on_error=lambda error: self._failed(row, error),
         )
-        row.cancel_requested.connect(task.cancel)
         self._running = task
+        self._running_row = row
 
     def _finished(self, row: RenditionRow, result: ExportResult) -> None:
-        self._running = None
+        self._running = self._running_row = None
         row.finished(result)
         self.exported.emit(result)
         moment_id = self.model.moment.id
@@ -351,9 +365,9 @@ class SharePanel(QWidget):
         self._next()
 
     def _failed(self, row: RenditionRow, error: BaseException) -> None:
-        self._running = None
+        self._running = self._running_row = None
         if isinstance(error, CancelledError):
-            row.failed("Cancelled: nothing was written.")
+            row.cancelled()
         elif isinstance(error, MomentsError):
             row.failed(str(error))
         else:

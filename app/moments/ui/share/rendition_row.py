@@ -24,6 +24,8 @@ from moments.share.handoff import Handoff
 from moments.ui.common import FlowLayout, desktop
 
 IMAGE_SUFFIXES = (".gif", ".png", ".jpg", ".jpeg", ".webp")
+CANCELLED_TEXT = "Cancelled: nothing was written."
+"""What every cancelled rendition says: running, waiting its turn or stopped by Cancel all."""
 
 
 def file_mime(path: Path) -> QMimeData:
@@ -66,6 +68,8 @@ class RenditionRow(QWidget):
         self._post_text = post_text
         self._name = label
         self._drag_start: QPoint | None = None
+        self._started = False
+        self._cancelling = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         self.label = QLabel(f"<b>{html.escape(label)}</b>")
@@ -83,7 +87,7 @@ class RenditionRow(QWidget):
         self.bar.setTextVisible(False)
         layout.addWidget(self.bar)
         actions = FlowLayout()
-        self.cancel_button = self._button("Cancel", self.cancel_requested.emit)
+        self.cancel_button = self._button("Cancel", self.cancel)
         self.open_button = self._button("Open", self._open)
         self.reveal_button = self._button("Show in folder", self._reveal)
         self.copy_file_button = self._button("Copy file", self._copy_file)
@@ -128,10 +132,29 @@ class RenditionRow(QWidget):
 
     # -- progress ------------------------------------------------------------------------------
     def started(self) -> None:
+        self._started = True
         self.status.setText("Starting…")
 
+    def cancel(self) -> None:
+        """The user stops this file: say so at once; what ffmpeg reports while it stops is
+        not shown (its last report would read "100 %, 0:00 left")."""
+        if self._cancelling or self.path is not None:
+            return
+        if self._started:  # a waiting one is cancelled at once by the panel
+            self._cancelling = True
+            self.cancel_button.setEnabled(False)
+            self.status.setText("Cancelling…")
+        self.cancel_requested.emit()
+
+    def cancelled(self) -> None:
+        """Stopped before anything was written (the same words however it was stopped)."""
+        self._cancelling = True
+        self.status.setText(CANCELLED_TEXT)
+        self.status.setStyleSheet("")
+        self.cancel_button.setVisible(False)
+
     def progressed(self, item: Progress) -> None:
-        if item.fraction is None:
+        if item.fraction is None or self._cancelling:
             return
         self.bar.setValue(int(item.fraction * 1000))
         left = f", {format_time(item.eta_s)} left" if item.eta_s is not None else ""
