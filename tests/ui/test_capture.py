@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from moments.core.library import Library
 from moments.core.moment import Moment
+from moments.media.probe import probe
 from moments.ui.moments.capture import Capture
 from moments.ui.player.player import PlayerState
 from moments.ui.player.window import MainWindow
@@ -227,20 +229,38 @@ def test_full_disk_leaves_no_partial_file_and_the_library_unchanged(
 
 
 @pytest.mark.corpus
-def test_press_on_a_broken_file_keeps_what_decodes_or_says_why(qtbot, window, corpus: Path):
+def test_press_on_a_file_that_starts_on_a_delta_frame_keeps_what_decodes(
+    qtbot, window, corpus: Path
+):
+    """A TS whose first 2.1 s of video cannot be decoded (no keyframe before 114.85 s): the
+    moment is kept, with the whole sound and the 0.4 s of pictures from the keyframe on."""
     window.open(str(corpus / "broken" / "no-initial-keyframe.ts"))
     wait_state(qtbot, window, PlayerState.PLAYING)
-    qtbot.wait(1500)
+    qtbot.waitUntil(lambda: window.player.playhead() >= 1.0, timeout=10_000)
     outcome: list[object] = []
     window.moments.controller.saved.connect(outcome.append)
     window.moments.controller.failed.connect(lambda _job, error: outcome.append(error))
     window.moments.press()
     qtbot.waitUntil(lambda: bool(outcome), timeout=30_000)
-    result = outcome[0]
-    if isinstance(result, Capture):
-        assert result.stored is not None and Path(result.stored.raw_clip).stat().st_size > 0
-    else:
-        assert str(result)
+    job = outcome[0]
+    assert isinstance(job, Capture) and job.stored is not None, f"not kept: {job}"
+    moment = job.stored
+    clip = probe(moment.raw_clip)
+    assert clip.video and clip.audio
+    assert clip.duration is not None and clip.duration > 2.5
+    assert decoded_frames(Path(moment.raw_clip)) >= 10
+
+
+def decoded_frames(path: Path) -> int:
+    """How many video frames ffmpeg decodes from ``path``."""
+    done = subprocess.run(
+        ["ffmpeg", "-v", "quiet", "-i", str(path), "-map", "0:v:0", "-f", "framemd5", "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return sum(1 for line in done.stdout.splitlines() if line and not line.startswith("#"))
 
 
 def test_live_stream_moment_is_cut_from_the_ring(qtbot: QtBot, window: MainWindow, tmp_path):
