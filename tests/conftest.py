@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.disk import mounted_tmpfs
 from tests.support.framecode import CodedVideo, make_coded_video
 from tests.support.media import corpus_dir
 from tests.support.scenes import SceneFilm, make_scene_film
@@ -60,3 +62,10 @@ def scene_film(tmp_path_factory: pytest.TempPathFactory) -> SceneFilm:
     flash and a fast pan, with the exact frames of each (``tests/support/scenes.py``)."""
     folder = tmp_path_factory.mktemp("scenes")
     return make_scene_film(folder / "scene film.mp4")
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 300 kB tmpfs, so "disk full" is real (skipped where it cannot be mounted)."""
+    with mounted_tmpfs(tmp_path / "tiny", size_kb=300) as disk:
+        yield disk

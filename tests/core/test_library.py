@@ -2,9 +2,7 @@
 
 import errno
 import sqlite3
-import subprocess
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -214,25 +212,6 @@ def test_two_threads_at_once(db_path: Path) -> None:
     assert len(set(ids)) == 120
     assert len(library.list_moments()) == 120
     library.close()
-
-
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 300 kB tmpfs, so "disk full" is real."""
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"a tiny tmpfs cannot be mounted here (needs root): {done.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def fill(folder: Path) -> Path:

@@ -6,7 +6,6 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -263,23 +262,6 @@ def test_broken_files_give_a_typed_error_or_a_clean_clip(
     assert result.covered.end > start
     expected = {result.raw_clip.name} | ({"m.jpg"} if result.thumbnail else set())
     assert set(leftovers(lib)) == expected
-
-
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 300 kB tmpfs, so "disk full" is real."""
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount_point)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip(f"a tiny tmpfs cannot be mounted here (needs root): {done.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def test_full_disk_is_a_storage_error_and_leaves_nothing(

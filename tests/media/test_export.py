@@ -20,9 +20,9 @@ from tests.media.test_export_support import (
     frame_at,
     make_block_png,
     make_noise_video,
-    run_on_small_disk,
     video_stream,
 )
+from tests.support.disk import run_on_small_disk
 from tests.support.framecode import CodedVideo, decode_array, decode_file, make_coded_video
 
 

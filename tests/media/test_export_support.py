@@ -1,15 +1,10 @@
 """Helpers shared by the export tests (no tests here): media made at test time, frames read
-back, ffprobe facts, and a small disk that fills up."""
+back, ffprobe facts. The small disk that fills up is ``tests/support/disk.py``."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import subprocess
-import sys
-import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,47 +73,3 @@ def make_block_png(path: Path, size: tuple[int, int], box: tuple[int, int, int, 
 
 def files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
-
-
-@contextlib.contextmanager
-def small_disk(folder: Path, size_kb: int) -> Iterator[Path]:
-    """A tmpfs of ``size_kb`` mounted at ``folder`` (needs root; see ``run_on_small_disk``)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
-                   check=True)  # fmt: skip
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def run_on_small_disk(folder: Path, size_kb: int, code: str) -> str:
-    """Run Python ``code`` (with ``DISK`` bound to the mounted folder) with a small tmpfs at
-    ``folder``: directly as root, else inside an unprivileged user+mount namespace."""
-    script = f"from pathlib import Path\nDISK = Path({str(folder)!r})\n" + textwrap.dedent(code)
-    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'app'}"}
-    if os.geteuid() == 0:
-        with small_disk(folder, size_kb):
-            return _python(script, env)
-    folder.mkdir(parents=True, exist_ok=True)
-    mount = f'mount -t tmpfs -o size={size_kb}k tmpfs \'{folder}\' && exec "$0" -c "$1"'
-    result = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", mount, sys.executable,
-         script],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def _python(script: str, env: dict[str, str]) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout

@@ -16,7 +16,7 @@ from moments.media.probe import probe
 from moments.ui.moments.capture import Capture
 from moments.ui.player.player import PlayerState
 from moments.ui.player.window import MainWindow
-from tests.support.disk import tiny_disk
+from tests.support.disk import mounted_tmpfs
 from tests.support.framecode import CodedVideo, decode_array, decode_file
 from tests.support.media import make_audio_only
 from tests.ui.conftest import WindowFactory, screen_code, wait_code, wait_state
@@ -215,7 +215,7 @@ def test_a_vanished_source_is_reported_and_keeps_the_library_unchanged(
 def test_full_disk_leaves_no_partial_file_and_the_library_unchanged(
     qtbot, make_window: WindowFactory, coded_video, isolated_dirs: Path
 ):
-    with tiny_disk(isolated_dirs / "data" / "moments", size="200k") as disk:
+    with mounted_tmpfs(isolated_dirs / "data" / "moments", size_kb=200) as disk:
         window = quick(make_window())
         window.prefs.moment_before_s = 8.0
         watch(qtbot, window, coded_video, start=1.0, until=9.5)
