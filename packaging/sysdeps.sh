@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install the system packages Moments needs, and only those that are missing.
 #
-#   packaging/sysdeps.sh run    libVLC, ffmpeg, fonts and the X libraries Qt needs
-#   packaging/sysdeps.sh test   the same plus Xvfb for the GUI tests, the desktop-file and
-#                               AppStream validators, and xdg-mime
+#   packaging/sysdeps.sh run    libVLC, ffmpeg, fonts, the X libraries Qt needs, and what
+#                               libVLC's screensaver inhibition falls back to without D-Bus
+#                               (xdg-screensaver, which runs xset)
+#   packaging/sysdeps.sh test   the same plus Xvfb for the GUI tests and the desktop-file and
+#                               AppStream validators
 #
 # On Debian/Ubuntu it installs with apt (through sudo when not root). Elsewhere it
 # prints the exact command to type and fails when something is missing.
@@ -17,8 +19,9 @@ deb_run=(
   libxcb-shape0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1
   libfontconfig1 libdbus-1-3
   fonts-dejavu-core fonts-noto-color-emoji
+  xdg-utils x11-xserver-utils
 )
-deb_test=(xvfb xauth xdotool desktop-file-utils appstream xdg-utils)
+deb_test=(xvfb xauth xdotool desktop-file-utils appstream)
 
 say() { printf 'moments setup: %s\n' "$*" >&2; }
 
