@@ -14,7 +14,7 @@ from moments.core.settings import Preferences
 from moments.ui.common import messages
 from moments.ui.player.player import PlayerState
 from moments.ui.player.window import MainWindow
-from tests.support.framecode import decode_pixels
+from tests.support.framecode import CodedVideo, decode_pixels
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -90,6 +90,15 @@ def screen_code(window: MainWindow) -> int | None:
 
 def wait_state(qtbot: QtBot, window: MainWindow, state: PlayerState, timeout: int = 10_000):
     qtbot.waitUntil(lambda: window.player.state() == state, timeout=timeout)
+
+
+def wait_paused(qtbot: QtBot, window: MainWindow, video: CodedVideo) -> int:
+    """Wait until the player is paused, has settled, and the screen shows the frame its
+    playhead froze on; that frame's code."""
+    player = window.player
+    wait_state(qtbot, window, PlayerState.PAUSED)
+    qtbot.waitUntil(lambda: not player.is_settling(), timeout=5000)
+    return wait_code(qtbot, window, lambda code: code == video.frame_at(player.playhead()))
 
 
 def wait_code(

@@ -47,6 +47,12 @@ def press_and_wait(qtbot: QtBot, window: MainWindow, press, *, thumbnail=True) -
     return job
 
 
+def seen_two_seconds(qtbot: QtBot, window: MainWindow, video: CodedVideo) -> None:
+    """Wait until two seconds more of the stream have been on screen."""
+    first = wait_code(qtbot, window, lambda code: code >= 0, timeout=10_000)
+    wait_code(qtbot, window, lambda code: code >= first + 2 * video.fps, timeout=10_000)
+
+
 def library(window: MainWindow) -> Library:
     assert window.moments.library is not None
     return window.moments.library
@@ -99,7 +105,8 @@ def test_two_quick_presses_make_two_correct_moments(qtbot: QtBot, window, coded_
     saved: list[Capture] = []
     window.moments.controller.saved.connect(saved.append)
     window.moments.press()
-    qtbot.wait(300)
+    pressed_at = window.player.playhead()
+    qtbot.waitUntil(lambda: window.player.playhead() >= pressed_at + 0.3)
     window.moments.press()
     qtbot.waitUntil(lambda: len(saved) == 2, timeout=30_000)
     first, second = sorted((job.stored for job in saved), key=lambda m: m.press_time)
@@ -188,7 +195,7 @@ def test_audio_only_file_gives_an_audio_moment_with_a_still(qtbot, window, tmp_p
     quick(window)
     window.open(str(audio), start_at=3.0)
     wait_state(qtbot, window, PlayerState.PLAYING)
-    qtbot.wait(1200)
+    qtbot.waitUntil(lambda: window.player.playhead() >= 4.2)
     moment = press_and_wait(qtbot, window, window.moments.press).stored
     assert moment.raw_clip and Path(moment.raw_clip).stat().st_size > 1000
     assert moment.thumbnail and Path(moment.thumbnail).is_file()
@@ -202,7 +209,7 @@ def test_a_vanished_source_is_reported_and_keeps_the_library_unchanged(
     quick(window)
     window.open(str(source))
     wait_state(qtbot, window, PlayerState.PLAYING)
-    qtbot.wait(500)
+    qtbot.waitUntil(lambda: window.player.playhead() >= 0.5)
     source.unlink()
     with qtbot.waitSignal(window.moments.controller.failed, timeout=20_000) as failed:
         window.moments.press()
@@ -277,7 +284,7 @@ def test_live_stream_moment_is_cut_from_the_ring(qtbot: QtBot, window: MainWindo
         recorder = window.moments.controller.recorder
         assert recorder is not None
         qtbot.waitUntil(lambda: len(recorder.segments()) >= 3, timeout=20_000)
-        qtbot.wait(2000)
+        seen_two_seconds(qtbot, window, video)
         shown = screen_code(window)
         job = press_and_wait(qtbot, window, window.moments.press)
     moment = job.stored
@@ -309,8 +316,7 @@ def test_unicast_udp_plays_through_the_ring_and_keeps_moments(
     with sender:
         wait_state(qtbot, window, PlayerState.PLAYING, timeout=20_000)
         qtbot.waitUntil(lambda: len(recorder.segments()) >= 3, timeout=20_000)
-        qtbot.waitUntil(lambda: screen_code(window) is not None, timeout=10_000)
-        qtbot.wait(2000)
+        seen_two_seconds(qtbot, window, video)
         shown = screen_code(window)
         job = press_and_wait(qtbot, window, window.moments.press)
     assert window.player.location() == url and window.windowTitle().startswith("@:")

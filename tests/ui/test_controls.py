@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from moments.ui.player.player import PlayerState
 from moments.ui.player.window import MainWindow
 from tests.support.framecode import CodedVideo
-from tests.ui.conftest import screen_code, wait_code, wait_state
+from tests.ui.conftest import screen_code, wait_code, wait_paused, wait_state
 
 
 def play(qtbot: QtBot, window: MainWindow, video: CodedVideo) -> None:
@@ -21,10 +21,8 @@ def play(qtbot: QtBot, window: MainWindow, video: CodedVideo) -> None:
 def test_space_toggles_pause(qtbot: QtBot, window: MainWindow, coded_video: CodedVideo):
     play(qtbot, window, coded_video)
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    wait_state(qtbot, window, PlayerState.PAUSED)
-    qtbot.wait(400)
-    frozen = screen_code(window)
-    qtbot.wait(300)
+    frozen = wait_paused(qtbot, window, coded_video)
+    qtbot.wait(300)  # not waiting for anything: the picture must stay still meanwhile
     assert screen_code(window) == frozen
     qtbot.keyClick(window, Qt.Key.Key_Space)
     wait_state(qtbot, window, PlayerState.PLAYING)
@@ -73,10 +71,9 @@ def test_volume_mute_and_speed_keys(qtbot: QtBot, window: MainWindow, coded_vide
     assert player.rate() == 0.9
     qtbot.keyClick(window, Qt.Key.Key_Backspace)
     assert player.rate() == 1.0
-    qtbot.wait(200)
     prefs_file = window.dirs.settings_file
-    qtbot.waitUntil(prefs_file.exists, timeout=3000)
-    assert f'"volume": {start - 5}' in prefs_file.read_text()
+    saved = f'"volume": {start - 5}'
+    qtbot.waitUntil(lambda: prefs_file.exists() and saved in prefs_file.read_text(), timeout=3000)
 
 
 def test_fullscreen_by_key_and_double_click_and_controls_hide(
@@ -132,7 +129,8 @@ def test_ctrl_o_opens_a_file_dialog(qtbot: QtBot, window: MainWindow, coded_vide
 
 def test_audio_and_subtitle_menus_list_tracks(qtbot: QtBot, window: MainWindow, coded_video):
     play(qtbot, window, coded_video)
-    qtbot.wait(500)
+    player = window.player  # the sound track is known and chosen ("Disable" is listed too)
+    qtbot.waitUntil(lambda: len(player.audio_tracks()) >= 2 and player.audio_track() >= 0)
     window.menus.fill_audio_tracks()
     names = [a.text() for a in window.menus.audio_tracks.actions()]
     assert "Disable" in names and len(names) >= 2

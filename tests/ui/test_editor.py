@@ -21,6 +21,7 @@ from moments.ui.common.tasks import TaskRunner
 from moments.ui.editor.filmstrip_strip import Handle
 from moments.ui.editor.quotes import SubtitleHint
 from moments.ui.editor.window import EditorWindow
+from moments.ui.player.player import PlayerState
 from tests.support.framecode import CodedVideo, decode_pixels
 
 EditorFactory = Callable[..., EditorWindow]
@@ -209,7 +210,9 @@ def test_preview_pixels_under_a_caption_are_the_renderers(
     editor.model.add_caption(caption)
     wait_preview(qtbot, editor, lambda c: c >= 0)
     editor.player.pause()
-    qtbot.wait(300)
+    player = editor.player.player
+    qtbot.waitUntil(lambda: player.state() == PlayerState.PAUSED and not player.is_settling())
+    wait_preview(qtbot, editor, lambda c: c == coded_video.frame_at(editor.player.position()))
     shown = editor.preview.grab().toImage()
     out = editor.preview.output_rect()
     # The preview shows the renderer's image made at the output size, scaled onto the window.

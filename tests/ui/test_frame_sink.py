@@ -4,7 +4,6 @@ the picture's display shape, and the interpolated playhead matches the frame del
 from __future__ import annotations
 
 import itertools
-import time
 from statistics import median
 
 from PySide6.QtCore import QSize
@@ -68,7 +67,7 @@ def test_paused_seek_delivers_the_frame(qtbot: QtBot, coded_video: CodedVideo) -
         qtbot.waitUntil(lambda: player.state() == PlayerState.PLAYING, timeout=10_000)
         player.pause()
         qtbot.waitUntil(lambda: player.state() == PlayerState.PAUSED, timeout=5000)
-        time.sleep(0.3)
+        qtbot.waitUntil(lambda: not player.is_settling(), timeout=5000)
         player.seek(7.31)
         want = coded_video.frame_at(7.31)
         qtbot.waitUntil(lambda: frame_code(sink.image()) == want, timeout=5000)

@@ -80,7 +80,7 @@ def test_external_subtitles_show_on_screen(
     window.player.pause()
     wait_state(qtbot, window, PlayerState.PAUSED)
     window.player.seek(2.0)
-    qtbot.wait(500)
+    wait_code(qtbot, window, lambda code: code == coded_video.frame_at(2.0))
     before = _bright_pixels_low(window)
     srt = make_subtitles(tmp_path / "subs é.srt", [(0.0, 20.0, "HELLO SUBTITLE WORLD")])
     drop(window, srt)

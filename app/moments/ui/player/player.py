@@ -233,6 +233,11 @@ class Player(QObject):
     def is_playing(self) -> bool:
         return self._state in (PlayerState.PLAYING, PlayerState.BUFFERING, PlayerState.OPENING)
 
+    def is_settling(self) -> bool:
+        """Just paused: the picture is not yet the frame the clock froze on (see
+        ``PAUSE_SETTLE_MS``); seeks and frame steps asked for now are sent after."""
+        return self._settle.isActive()
+
     def play(self) -> None:
         if self._location is None:
             return
