@@ -37,9 +37,12 @@ class Task(QObject):
     finished = Signal()
     """After ``succeeded`` or ``failed``."""
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self, name: str, parent: QObject | None = None, *, cancellable: bool = True
+    ) -> None:
         super().__init__(parent)
         self.name = name
+        self.cancellable = cancellable
         self.token = CancelToken()
         self.done = False
         self.finished.connect(self._mark_done)
@@ -93,6 +96,7 @@ class TaskRunner(QObject):
         on_progress: Callable[[Any], object] | None = None,
         on_finished: Callable[[], object] | None = None,
         context: QObject | None = None,
+        cancellable: bool = True,
     ) -> Task:
         """Start ``fn(context)`` in the background. Without ``on_error``, errors other than a
         cancel are shown to the user through ``messages``. ``on_finished`` runs after either.
@@ -100,12 +104,14 @@ class TaskRunner(QObject):
         Pass every handler here: connecting to the returned task's signals afterwards races
         with a task that is already done (its queued signal was posted without that slot).
         With ``context`` (a widget, say), the handlers are skipped once it is deleted.
-        What a handler returns is ignored."""
+        What a handler returns is ignored. ``cancellable=False`` is for work that must finish
+        once asked for (saving, cleaning up): ``cancel_all()`` leaves it alone, so work asked
+        for while a window closes still runs before ``wait()`` returns."""
         if context is not None:
             on_success, on_error, on_progress, on_finished = (
                 _while_alive(context, fn) for fn in (on_success, on_error, on_progress, on_finished)
             )
-        task = Task(name, self)
+        task = Task(name, self, cancellable=cancellable)
         if on_success is not None:
             task.succeeded.connect(on_success)
         if on_progress is not None:
@@ -126,8 +132,10 @@ class TaskRunner(QObject):
         return [task for task in self._live if not task.done]
 
     def cancel_all(self) -> None:
+        """Cancel every task but those that must finish (``cancellable=False``)."""
         for task in self._live:
-            task.cancel()
+            if task.cancellable:
+                task.cancel()
 
     def wait(self, msecs: int = 10_000) -> bool:
         """Block until the pool is idle. Only for shutdown and tests, never during normal use."""

@@ -176,7 +176,11 @@ class EditorModel(QObject):
                 log.info("moment %s is gone; its edits were not saved", moment_id)
 
         self._tasks.run(
-            write, name="save edits", context=self, on_success=lambda _: self.saved.emit()
+            write,
+            name="save edits",
+            context=self,
+            on_success=lambda _: self.saved.emit(),
+            cancellable=False,  # asked for as the window closes: it must still be written
         )
 
     def has_unsaved(self) -> bool:

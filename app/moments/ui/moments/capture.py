@@ -326,7 +326,9 @@ class CaptureController(QObject):
     def _stop_recorder(self) -> None:
         recorder, self._recorder = self._recorder, None
         if recorder is not None:
-            self._tasks.run(lambda _ctx: recorder.close(), name="close live ring")
+            self._tasks.run(
+                lambda _ctx: recorder.close(), name="close live ring", cancellable=False
+            )
 
     def shutdown(self) -> None:
         """Stop the live ring (called when the window closes; the task runner then waits)."""
