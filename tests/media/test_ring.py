@@ -1,8 +1,9 @@
 """The live ring recorder against real local streams (UDP and HLS) sent by ffmpeg in real time.
 
 The source is a frame-coded 25 fps file with a keyframe every second, sent with ``-re``: the
-frame on the wire at monotonic time ``w`` is about ``(w - sender.started_at) * 25``, so what a
-cut holds can be checked against the wall-clock window asked for.
+frame on the wire at monotonic time ``w`` is ``sender.time_on_wire(w) * 25`` (from the
+sender's own progress, so a loaded machine that starts it late does not move the truth), and
+what a cut holds can be checked against the wall-clock window asked for.
 """
 
 import itertools
@@ -76,7 +77,7 @@ def test_records_a_bounded_ring_and_cuts_what_was_seen(live_file: Path, tmp_path
     assert cut.covered.start <= cut.range.start < cut.range.end <= cut.covered.end
     assert cut.range.end - cut.range.start == pytest.approx(3.0, abs=0.05)
     for ring_time, wall in ((cut.range.start, press - 3.0), (cut.range.end - 0.02, press)):
-        expected = (wall - sender.started_at) * FPS
+        expected = sender.time_on_wire(wall) * FPS
         got = frame_in_clip(cut, ring_time, tmp_path)
         assert got is not None and expected - GOP <= got <= expected + 2, (got, expected)
     assert cut.wall == pytest.approx((press - 3.0, press), abs=0.05)

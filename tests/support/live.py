@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import itertools
 import re
 import socket
 import subprocess
@@ -18,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from tests.support.http import QuietHandler, serve_folder
 
@@ -30,11 +32,43 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
         return int(sock.getsockname()[1])
 
 
+class ProgressClock:
+    """Where an ``ffmpeg -progress`` run was, by monotonic time: each report's ``out_time``
+    stamped as it is read. ``at(w)`` interpolates between reports; past the last one it
+    runs on in real time, as ``-re`` sends."""
+
+    def __init__(self, pipe: IO[bytes], offset: float = 0.0) -> None:
+        self._offset = offset
+        self._samples: list[tuple[float, float]] = []
+        self._reader = threading.Thread(target=self._read, args=(pipe,), name="sender-progress")
+        self._reader.start()
+
+    def _read(self, pipe: IO[bytes]) -> None:
+        with pipe:
+            for line in pipe:
+                key, _, value = line.decode(errors="replace").strip().partition("=")
+                if key == "out_time_us" and value.isdigit():
+                    self._samples.append((time.monotonic(), self._offset + int(value) / 1e6))
+
+    def at(self, wall: float) -> float:
+        samples = list(self._samples)
+        assert samples, "the sender has reported no progress"
+        for (w0, t0), (w1, t1) in itertools.pairwise(samples):
+            if w0 <= wall <= w1:
+                return t0 + (t1 - t0) * (wall - w0) / max(w1 - w0, 1e-9)
+        w, t = samples[0] if wall < samples[0][0] else samples[-1]
+        return max(self._offset, t + (wall - w))
+
+    def join(self) -> None:
+        self._reader.join(timeout=5)
+
+
 class UdpSender:
     """Send ``path`` in real time to ``udp://127.0.0.1:port`` as MPEG-TS.
 
     ``started_at`` is the monotonic time at which the file's t=0 was (or would have been)
-    sent, so the frame on the wire at time ``w`` is about ``(w - started_at) * fps``.
+    sent, were ffmpeg to start at once and keep pace; ``time_on_wire(w)`` is where the sender
+    really was at ``w``, from its own progress reports (a loaded machine starts it late).
     """
 
     def __init__(self, path: Path, port: int | None = None) -> None:
@@ -42,23 +76,34 @@ class UdpSender:
         self.port = port or free_port()
         self.started_at = 0.0
         self._proc: subprocess.Popen[bytes] | None = None
+        self._progress: ProgressClock | None = None
 
     @property
     def url(self) -> str:
         return f"udp://127.0.0.1:{self.port}"
 
+    def time_on_wire(self, wall: float) -> float:
+        """The file time being sent at monotonic time ``wall`` (of the latest start)."""
+        assert self._progress is not None, "never started"
+        return self._progress.at(wall)
+
     def start(self, at: float = 0.0) -> None:
         """Start sending from ``at`` seconds into the file."""
         cmd = [*FFMPEG, "-re", "-ss", f"{at:.3f}", "-i", str(self.path), "-map", "0", "-c", "copy"]
         cmd += ["-f", "mpegts", f"{self.url}?pkt_size=1316"]
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+        cmd += ["-progress", "pipe:1", "-stats_period", "0.1"]
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
         self.started_at = time.monotonic() - at
+        assert self._proc.stdout is not None
+        self._progress = ProgressClock(self._proc.stdout, offset=at)
 
     def stop(self) -> None:
         if self._proc is not None:
             self._proc.kill()
             self._proc.wait()
             self._proc = None
+        if self._progress is not None:
+            self._progress.join()
 
     def __enter__(self) -> UdpSender:
         self.start()
