@@ -1,4 +1,5 @@
-"""The task door (ui/common/tasks.py): what cancel_all() cancels and what it lets finish."""
+"""The task door (ui/common/tasks.py): what cancel_all() and close() cancel and what they let
+finish."""
 
 from __future__ import annotations
 
@@ -31,3 +32,25 @@ def test_cancel_all_spares_work_that_must_finish(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: len(errors) == 2)
     assert done == ["save"]
     assert all(isinstance(error, CancelledError) for error in errors)
+
+
+def test_work_asked_for_after_close_is_not_started(qtbot: QtBot) -> None:
+    """A timer that fires after the window closed (a thumbnail, a held cut) must not put work
+    in the pool the closed window's deletion then waits for; a save still runs."""
+    runner = TaskRunner()
+    runner.close()
+    done: list[str] = []
+    errors: list[BaseException] = []
+    finished: list[str] = []
+    runner.run(
+        lambda _ctx: done.append("thumbnail"),
+        name="thumbnail",
+        on_error=errors.append,
+        on_finished=lambda: finished.append("thumbnail"),
+    )
+    assert errors == [], "ended on the next turn of the loop, like any task"
+    runner.run(lambda _ctx: done.append("save"), name="save edits", cancellable=False)
+    assert runner.wait(10_000)
+    qtbot.waitUntil(lambda: finished == ["thumbnail"])
+    assert done == ["save"]
+    assert len(errors) == 1 and isinstance(errors[0], CancelledError)

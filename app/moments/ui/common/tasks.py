@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from shiboken6 import Shiboken
 
 from moments.core.cancel import CancelToken
@@ -85,6 +85,7 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._live: dict[Task, _Runnable] = {}
+        self._closed = False
 
     def run(
         self,
@@ -123,6 +124,13 @@ class TaskRunner(QObject):
         if on_finished is not None:
             task.finished.connect(on_finished)
         task.finished.connect(lambda: self._forget(task))
+        if self._closed and cancellable:
+            # Asked for after close (a timer firing late): not started. Work in a pool that is
+            # deleted with its window makes the deletion wait for it — inside a QTest wait or
+            # at exit, holding the Python lock that work needs: a deadlock.
+            task.cancel()
+            QTimer.singleShot(0, task, lambda: _end_unstarted(task))
+            return task
         runnable = _Runnable(task, fn)
         self._live[task] = runnable
         self._pool.start(runnable)
@@ -137,6 +145,12 @@ class TaskRunner(QObject):
             if task.cancellable:
                 task.cancel()
 
+    def close(self) -> None:
+        """The owner is closing: cancel what may be cancelled, and start nothing cancellable
+        from now on (it fails with ``CancelledError`` at once)."""
+        self._closed = True
+        self.cancel_all()
+
     def wait(self, msecs: int = 10_000) -> bool:
         """Block until the pool is idle. Only for shutdown and tests, never during normal use."""
         return bool(self._pool.waitForDone(msecs))
@@ -144,6 +158,11 @@ class TaskRunner(QObject):
     def _forget(self, task: Task) -> None:
         self._live.pop(task, None)
         task.deleteLater()
+
+
+def _end_unstarted(task: Task) -> None:
+    task.failed.emit(CancelledError())
+    task.finished.emit()
 
 
 def _while_alive(context: QObject, fn: Callable[..., Any] | None) -> Any:

@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
         self.settings.save_ui()
         self._save_prefs()
         self.moments.shutdown()
-        self.tasks.cancel_all()
+        self.tasks.close()
         self.tasks.wait(10_000)
         self.moments.close_library()
         self.toast.close()
