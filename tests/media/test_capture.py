@@ -299,3 +299,18 @@ def test_the_b_frame_fixture_has_b_frames(media: dict[str, Path]) -> None:
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert int(out.strip()) > 0
+
+
+def test_a_transport_stream_with_a_long_gop_still_gives_the_clip(tmp_path: Path, lib: Path) -> None:
+    """One keyframe, long before the range: the cut from the range start holds nothing (the
+    copy waits for a keyframe that never comes); the cut from earlier has it all."""
+    long_gop = make_coded_video(
+        tmp_path / "long gop.mp4", fps=FPS, seconds=8, size=(320, 180), gop=1000
+    )
+    source = tmp_path / "long gop.ts"
+    ffmpeg("-i", str(long_gop.path), "-map", "0", "-c", "copy", str(source))
+    result = capture(SourceRange(str(source), 5.0, 7.0), lib / "moment-1")
+    codes = decode_file(result.raw_clip)
+    assert codes[0] == 0 and None not in codes
+    assert codes[-1] >= frame_shown(source, 7.0 - 1e-4)
+    assert leftovers(lib) == ["moment-1.mkv"]

@@ -6,7 +6,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -17,7 +19,7 @@ from moments.ui.moments.capture import Capture
 from moments.ui.player.player import PlayerState
 from moments.ui.player.window import MainWindow
 from tests.support.disk import mounted_tmpfs
-from tests.support.framecode import CodedVideo, decode_array, decode_file
+from tests.support.framecode import CodedVideo, decode_array, decode_file, make_coded_video
 from tests.support.media import make_audio_only
 from tests.ui.conftest import WindowFactory, screen_code, wait_code, wait_state
 
@@ -338,3 +340,28 @@ def test_a_kept_clip_plays_from_the_moments_first_frame_when_the_source_is_gone(
     wait_state(qtbot, window, PlayerState.PLAYING)
     first = wait_code(qtbot, window, lambda c: c > 0)  # 0: the black before the first frame
     assert video.frame_at(16.0) - 1 <= first <= video.frame_at(16.0) + 12, first
+
+
+def test_an_hevc_transport_stream_moment_gets_the_frame_seen_not_grey(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """HEVC in MPEG-TS with one keyframe: ffmpeg's seek in the source lands between keyframes
+    and the decoder draws grey; the thumbnail comes out right from the kept clip."""
+    if (
+        "libx265"
+        not in subprocess.run(
+            ["ffmpeg", "-hide_banner", "-encoders"], capture_output=True, text=True, check=True
+        ).stdout
+    ):
+        pytest.skip("this ffmpeg has no libx265 encoder")
+    hevc = make_coded_video(
+        tmp_path / "broadcast.ts", fps=25, seconds=8, size=(320, 180), gop=250,
+        extra_args=["-c:v", "libx265", "-x265-params", "log-level=error:scenecut=0:bframes=0"],
+    )  # fmt: skip
+    quick(window).prefs.moment_before_s = 10.0  # the clip is cut from 0
+    watch(qtbot, window, hevc, start=0.0, until=2.5)
+    job = press_and_wait(qtbot, window, window.moments.press)
+    moment = job.stored
+    assert moment is not None and moment.thumbnail
+    code = decode_array(np.asarray(Image.open(moment.thumbnail).convert("RGB")))
+    assert code is not None and abs(code - hevc.frame_at(moment.press_time)) <= 1, code

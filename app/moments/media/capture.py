@@ -246,20 +246,26 @@ def _cut_covering(
     cancel: CancelToken | None,
     progress: ProgressCallback | None,
 ) -> tuple[ClipProbe, Path]:
-    """Cut from ``rng.start``, again from earlier while the clip starts after it."""
+    """Cut from ``rng.start``, again from earlier while the clip starts after it or holds
+    nothing (MPEG-TS with no keyframe between the seek and the range's end: a long GOP)."""
     name = display_name(rng.source)
     raw_path = dest.parent / (dest.name + suffix)
     tmp = _hidden_temp(raw_path)
-    seeks = dict.fromkeys([rng.start, *(max(0.0, rng.start - s) for s in RETRY_LEADS_S)])
+    seeks = list(dict.fromkeys([rng.start, *(max(0.0, rng.start - s) for s in RETRY_LEADS_S)]))
     try:
         for seek in seeks:
+            last = seek <= 0 or seek == seeks[-1]
             end = rng.end + PAD_AFTER_S
             report = _shifted(progress, seek, end - seek)
             suffix = _cut(rng.source, info, seek, end, tmp, suffix, cancel, report)
-            found = _read_back(tmp, rng.start, name)
-            if found.first <= rng.start + TOLERANCE_S or seek <= 0:
+            found = _read_back(tmp, rng.start, name, empty_ok=not last)
+            if found is None:
+                log.info("clip of %s cut from %.3f holds nothing", name, seek)
+                continue
+            if found.first <= rng.start + TOLERANCE_S or last:
                 break
             log.info("clip of %s starts at %.3f, after %.3f", name, found.first, rng.start)
+        assert found is not None  # the last cut raises rather than give nothing
         raw_path = dest.parent / (dest.name + suffix)
         tmp.replace(raw_path)
         leftovers.journal().record(raw_path)  # until capture() returns it
@@ -268,11 +274,13 @@ def _cut_covering(
         leftovers.remove(tmp)
 
 
-def _read_back(clip: Path, start: float, name: str) -> ClipProbe:
+def _read_back(clip: Path, start: float, name: str, *, empty_ok: bool = False) -> ClipProbe | None:
     try:
         found = probe_clip(clip)
     except ClipError as exc:
         raise MediaError(f"“{name}” could not be read there.", details=exc.stderr) from exc
+    if found is None and empty_ok:
+        return None
     if found is None:
         raise MediaError(f"“{name}” has no picture or sound at that time.")
     if found.end <= start + TOLERANCE_S:

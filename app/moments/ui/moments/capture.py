@@ -24,7 +24,7 @@ from moments.core.moment import Moment, SourceRange
 from moments.core.settings import Preferences
 from moments.core.source import display_name, is_unicast_push, is_url, looks_live
 from moments.core.timeline import ViewedSpanRing
-from moments.media.capture import capture, save_thumbnail
+from moments.media.capture import capture, probe_clip, save_thumbnail
 from moments.media.probe import MediaInfo, probe
 from moments.media.ring import RingRecorder, free_udp_port
 from moments.ui.common import Task, TaskContext, TaskRunner, messages
@@ -193,13 +193,17 @@ class CaptureController(QObject):
             raise
 
     def _thumbnail(self, ctx: TaskContext, stored: Moment) -> QImage | None:
-        """The frame on screen at the press, from the source while it is there, else the clip."""
+        """The frame on screen at the press, read from the kept clip: it is indexed and starts
+        on a keyframe, so ffmpeg's seek there lands on one. (In an MPEG-TS source the seek can
+        land between keyframes, and an HEVC decoder then draws grey.) A clip without pictures
+        takes it from the source, whose cover art the clip leaves out."""
         assert stored.raw_clip is not None and stored.id is not None
         clip = Path(stored.raw_clip)
         out = clip.with_suffix(".jpg")
-        source, at = stored.source, stored.press_time
-        if stored.is_live or is_url(source) or not Path(source).is_file():
-            source, at = str(clip), at - stored.raw_offset
+        source, at = str(clip), stored.press_time - stored.raw_offset
+        local = not (stored.is_live or is_url(stored.source)) and Path(stored.source).is_file()
+        if local and not _has_pictures(clip):
+            source, at = stored.source, stored.press_time
         try:
             save_thumbnail(source, max(0.0, at), out, cancel=ctx.cancel)
         except MediaError as exc:
@@ -333,3 +337,11 @@ class CaptureController(QObject):
     def shutdown(self) -> None:
         """Stop the live ring (called when the window closes; the task runner then waits)."""
         self._stop_recorder()
+
+
+def _has_pictures(clip: Path) -> bool:
+    try:
+        found = probe_clip(clip)
+    except MomentsError:
+        return False
+    return found is not None and found.has_video
