@@ -23,13 +23,14 @@ from moments.ui.editor.window import EditorWindow
 from moments.ui.moments.panel import MomentsPanel
 from moments.ui.share.outbox_service import OutboxService
 from tests.support.fake_bluesky import FakeBluesky
+from tests.support.fake_browser import FakeBrowser, fake_browser
 from tests.support.fake_discord import FakeDiscord
 from tests.support.fake_mastodon import FakeMastodon
 from tests.support.framecode import CodedVideo
 from tests.support.keyring_file import file_keyring
 from tests.ui.test_editor import library, stored, wait_preview
 
-__all__ = ["library"]
+__all__ = ["fake_browser", "library"]
 
 
 class Services:
@@ -168,7 +169,12 @@ def test_a_post_made_while_the_server_is_down_goes_out_when_it_is_back(
 
 
 def test_hand_off_to_x(
-    qtbot: QtBot, editor_with_outbox, services: Services, opened: Opened, tmp_path: Path
+    qtbot: QtBot,
+    editor_with_outbox,
+    services: Services,
+    opened: Opened,
+    fake_browser: FakeBrowser,
+    tmp_path: Path,
 ) -> None:
     editor, _outbox = editor_with_outbox
     editor.model.set_hashtags(["#clip"])
@@ -182,7 +188,8 @@ def test_hand_off_to_x(
     assert row.handoff_button.isVisible()
     row.handoff_button.click()
     assert QGuiApplication.clipboard().text() == "Look at this\n\n#clip"
-    intent = [u for u in opened.urls if u.startswith("https://x.com/intent/post")]
+    qtbot.waitUntil(lambda: "opens with the text filled in" in row.status.text(), timeout=5000)
+    intent = [u for u in fake_browser.urls() if u.startswith("https://x.com/intent/post")]
     assert intent and "Look%20at%20this" in intent[0]
     assert any(u.startswith("file://") for u in opened.urls)  # the file shown in its folder
 

@@ -29,6 +29,12 @@ class Handoff:
     count: TextCount
     """``text`` counted as the platform does, with its limit."""
 
+    @property
+    def site(self) -> str:
+        """The service's address as people type it ("x.com", "tiktok.com")."""
+        host = urllib.parse.urlsplit(self.url).hostname or ""
+        return host.removeprefix("www.")
+
 
 @dataclass(frozen=True)
 class _Platform:

@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDrag, QGuiApplication, QImage, QMouseEvent, QPixmap
+from PySide6.QtGui import QDrag, QGuiApplication, QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
@@ -222,12 +222,31 @@ class RenditionRow(QWidget):
             return
         QGuiApplication.clipboard().setText(handoff.text)
         desktop.reveal(self.path)
-        QDesktopServices.openUrl(QUrl(handoff.url))
-        self.status.setText(f"Text copied; {handoff.instructions}")
+        self.handoff_button.setEnabled(False)
+        self.status.setText(f"Text copied; opening {handoff.name} in the browser…")
+        desktop.open_in_browser(handoff.url, self, self._handed_off)
+
+    def _handed_off(self, opened: bool) -> None:
+        handoff, path = self._handoff, self.path
+        if handoff is None or path is None:
+            return
+        self.handoff_button.setEnabled(True)
+        if opened:
+            self.status.setText(f"Text copied; {handoff.instructions}")
+        else:
+            self.status.setText(
+                f"No browser opened. Text copied: on {handoff.site}, start a post, "
+                f"attach “{path.name}” and paste."
+            )
 
     def _open_post(self) -> None:
-        if self.post_url:
-            QDesktopServices.openUrl(QUrl(self.post_url))
+        url = self.post_url
+        if url:
+            desktop.open_in_browser(url, self, lambda opened: self._post_opened(url, opened))
+
+    def _post_opened(self, url: str, opened: bool) -> None:
+        if not opened:
+            self.status.setText(f"No browser opened. The post is at {url}")
 
     def _copy_text(self) -> None:
         QGuiApplication.clipboard().setText(self._post_text)
