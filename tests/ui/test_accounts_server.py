@@ -16,7 +16,11 @@ from pytestqt.qtbot import QtBot
 from moments.share.credentials import AccountStore
 from moments.ui.common.tasks import TaskRunner
 from moments.ui.share.accounts_dialog import AccountsDialog
+from tests.support.fake_browser import FakeBrowser, fake_browser
+from tests.support.fake_mastodon import FakeMastodon
 from tests.support.keyring_file import file_keyring
+
+__all__ = ["fake_browser"]  # fixture
 
 
 @pytest.fixture
@@ -107,3 +111,17 @@ def test_without_a_keyring_the_dialog_offers_this_session_only(
     finally:
         keyring.set_keyring(previous)
         assert runner.wait(10_000)
+
+
+def test_sign_in_with_the_browser_says_when_no_browser_opened(
+    qtbot: QtBot, dialog: AccountsDialog, fake_browser: FakeBrowser
+) -> None:
+    fake_browser.behave("none")
+    with FakeMastodon() as server:
+        dialog.instance.setText(server.url)
+        qtbot.mouseClick(dialog.browser_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "No browser opened" in dialog.status.text(), timeout=10_000)
+        (asked,) = fake_browser.urls()
+        assert asked.startswith(server.url) and "/oauth/authorize" in asked
+        assert asked in dialog.status.text() and "window that opened" not in dialog.status.text()
+        dialog.reject()  # stops waiting for the approval

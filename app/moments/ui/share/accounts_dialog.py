@@ -255,13 +255,10 @@ class AccountsDialog(QDialog):
 
         def opened(flow: mastodon_auth.MastodonSignIn) -> None:
             self._flow = flow
-            if desktop.open_url(flow.authorize_url):
-                self._say("Approve Moments in the browser window that opened; then come back.")
-            else:
-                self._say(
-                    "No browser opened. Open this address in one to approve Moments: "
-                    f"{flow.authorize_url}"
-                )
+            self._say("Opening the browser to approve Moments…")
+            desktop.open_in_browser(
+                flow.authorize_url, self, lambda ok: self._browser_answered(flow, ok)
+            )
             self._pending = self.tasks.run(
                 lambda ctx: flow.finish(cancel=ctx.cancel),
                 name="Mastodon sign-in",
@@ -276,6 +273,15 @@ class AccountsDialog(QDialog):
         self.tasks.run(
             begin, name="Mastodon app", context=self, on_success=opened, on_error=self._failed
         )
+
+    def _browser_answered(self, flow: mastodon_auth.MastodonSignIn, opened: bool) -> None:
+        if flow is not self._flow:
+            return  # finished or cancelled meanwhile
+        if opened:
+            self._say("Approve Moments in the browser window that opened; then come back.")
+        else:
+            address = flow.authorize_url
+            self._say(f"No browser opened. Open this address in one to approve Moments: {address}")
 
     def _close_flow(self) -> None:
         if self._flow is not None:
