@@ -22,15 +22,7 @@ def test_demo_film_has_what_later_features_need(tmp_path: Path) -> None:
     assert film == demo_film_path(tmp_path) and demo_is_ready(tmp_path)
     info = probe(str(film))
     video = info.primary_video
-    assert (
-        video is not None
-        and video.codec == "h264"
-        and (video.width, video.height)
-        == (
-            1280,
-            720,
-        )
-    )
+    assert video is not None and video.codec == "h264" and (video.width, video.height) == (960, 540)
     assert info.audio and info.audio[0].codec == "aac"
     expected = sum(s.seconds for s in SCENES) * SCALE
     assert info.duration == pytest.approx(expected, abs=0.1)

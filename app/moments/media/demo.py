@@ -1,9 +1,14 @@
 """The built-in demo film: generated on first run from ffmpeg's lavfi sources, reproducibly.
 
-About two minutes of 1280x720 H.264 + AAC: a title card, visually distinct scenes joined by
+About two minutes of 960x540 H.264 + mono AAC: a title card, visually distinct scenes joined by
 hard cuts, motion everywhere, a music bed whose loudness rises and falls, spoken dialogue
 (flite, when ffmpeg has it) and a matching ``.srt``, so scene snapping and
 captions-from-subtitles have real material to act on.
+
+Made for a first run on a small machine (26 s of ffmpeg CPU, 83 s before): each text card is
+one still held by overlay, the music bed is computed by numpy, the audio is mono, costly
+sources are drawn small and scaled up, x264 runs ``ultrafast`` and all the dialogue is
+spoken by one ffmpeg process — the measured reasons are in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -18,17 +23,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ffmpeg
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from moments.core.cancel import CancelToken
+from moments.core.errors import CancelledError
 from moments.core.timefmt import format_time
 from moments.media.tools import Progress, find_tool, run_ffmpeg, run_tool
 
 log = logging.getLogger(__name__)
 
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 DEMO_STEM = f"moments-demo-v{DEMO_VERSION}"
 FPS = 25
+SIZE = (960, 540)
+BED_RATE = 48000
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,8 @@ class Scene:
     title: str
     seconds: float
     lavfi: str
-    """A lavfi source; ``{w}``/``{h}``/``{hw}``/``{hh}``/``{n}`` are filled in."""
+    """A lavfi source; ``{w}``/``{h}`` (and half ``{hw}``, quarter ``{qw}``, eighth ``{ew}``…),
+    ``{fps}`` and ``{n}`` (frames) are filled in."""
     upscale: bool = False
     """Render at half size and scale up with hard edges (cellular automata look better)."""
 
@@ -50,16 +60,18 @@ class Line:
 SCENES: tuple[Scene, ...] = (
     Scene("Moments", 6, "color=c=0x10151f:s={w}x{h}:r={fps}"),
     Scene("Test card", 16, "testsrc2=s={w}x{h}:r={fps}"),
-    Scene("Deep zoom", 18, "mandelbrot=s={hw}x{hh}:r={fps}:maxiter=400:end_pts={n}:end_scale=2e-3"),
+    Scene("Deep zoom", 18, "mandelbrot=s={hw}x{hh}:r={fps}:maxiter=200:end_pts={n}:end_scale=2e-3"),
     Scene("Life", 16, "life=s={qw}x{qh}:r={fps}:seed=7:mold=10:life_color=#7CFFB2", True),
     Scene("Rule 110", 14, "cellauto=s={hw}x{hh}:r={fps}:rule=110:seed=3:scroll=1", True),
+    # A plasma drawn at an eighth of the size: geq is costly per pixel, and smooth colour
+    # scales up well (ffmpeg 5.1's ``gradients`` is not reproducible from its seed).
     Scene(
         "Colour field",
         18,
-        "nullsrc=s={qw}x{qh}:r={fps},geq=r='128+127*sin(X/13+T*1.3)'"
-        ":g='128+127*sin(Y/9-T*0.9)':b='128+127*sin((X+Y)/15+T*0.7)'",
+        "nullsrc=s={ew}x{eh}:r={fps},geq=r='128+127*sin(X*8/W+T*1.3)'"
+        ":g='128+127*sin(Y*6/H-T*0.9)':b='128+127*sin((X/W+Y/H)*5+T*0.7)'",
     ),
-    Scene("Triangles", 18, "sierpinski=s={w}x{h}:r={fps}:seed=5"),
+    Scene("Triangles", 18, "sierpinski=s={hw}x{hh}:r={fps}:seed=5", True),
     Scene("The end", 14, "color=c=0x1b1020:s={w}x{h}:r={fps}"),
 )
 
@@ -95,7 +107,7 @@ def make_demo(
     progress: Callable[[Progress], None] | None = None,
     cancel: CancelToken | None = None,
     scale: float = 1.0,
-    size: tuple[int, int] = (1280, 720),
+    size: tuple[int, int] = SIZE,
 ) -> Path:
     """Generate the demo film (and its ``.srt``) into ``folder``; return the film's path.
 
@@ -107,6 +119,8 @@ def make_demo(
     scenes = [Scene(s.title, round(s.seconds * scale, 2), s.lavfi, s.upscale) for s in SCENES]
     total = sum(s.seconds for s in scenes)
     lines = [Line(round(line.start * scale, 2), line.text) for line in LINES]
+    if progress is not None:
+        progress(Progress(0.0, 0.0, None, None))  # started: the voices come first
     with tempfile.TemporaryDirectory(prefix="moments-demo-") as tmp_name:
         tmp = Path(tmp_name)
         cards = _draw_cards(tmp, scenes, size)
@@ -118,13 +132,21 @@ def make_demo(
         shutil.move(str(tmp / "film.mp4"), part)
         part.replace(target)
         target.with_suffix(".srt").write_text(subtitles, encoding="utf-8")
+    _remove_older_versions(folder)
     return target
+
+
+def _remove_older_versions(folder: Path) -> None:
+    """A new version replaces the films earlier versions of Moments made."""
+    for old in folder.glob("moments-demo-v*.*"):
+        if not old.name.startswith(f"{DEMO_STEM}."):
+            old.unlink(missing_ok=True)
 
 
 def _film_args(
     out: Path,
     scenes: list[Scene],
-    cards: list[Path],
+    cards: list[Card],
     speech: dict[int, tuple[Path, float]],
     lines: list[Line],
     size: tuple[int, int],
@@ -135,22 +157,27 @@ def _film_args(
     for scene, card in zip(scenes, cards, strict=True):
         frames = max(1, int(scene.seconds * FPS))
         source = scene.lavfi.format(
-            w=w, h=h, hw=w // 2, hh=h // 2, qw=w // 4, qh=h // 4, fps=FPS, n=frames
+            w=w,
+            h=h,
+            hw=w // 2,
+            hh=h // 2,
+            qw=w // 4,
+            qh=h // 4,
+            ew=w // 8,
+            eh=h // 8,
+            fps=FPS,
+            n=frames,
         )
         video = ffmpeg.input(source, f="lavfi", t=scene.seconds)
         flags = "neighbor" if scene.upscale else "bicubic"
         video = video.filter("scale", w, h, flags=flags).filter("setsar", 1)
-        label = ffmpeg.input(str(card), loop=1, framerate=FPS, t=scene.seconds)
-        video = ffmpeg.overlay(video, label, x=0, y=0).filter("format", "yuv420p")
+        # One still frame, held by overlay's eof_action=repeat: a looped image input would
+        # decode and convert the PNG again for every frame (40 s of CPU for the film).
+        label = ffmpeg.input(str(card.path))
+        video = ffmpeg.overlay(video, label, x=card.x, y=card.y).filter("format", "yuv420p")
         parts.append(video)
     film = ffmpeg.concat(*parts, v=1, a=0)
-    # The music bed: a slow chord whose loudness swells and ebbs every 40 s.
-    chord = "+".join(
-        f"{amp}*sin(2*PI*{freq}*t)" for amp, freq in ((0.22, 110), (0.16, 164.81), (0.12, 220))
-    )
-    swell = "sin(PI*t/40)"
-    bed_expr = f"({chord})*(0.12+0.88*{swell}*{swell})"
-    bed = ffmpeg.input(f"aevalsrc='{bed_expr}|{bed_expr}':s=48000:c=stereo:d={total}", f="lavfi")
+    bed = ffmpeg.input(str(_music_bed(out.parent, total)))
     voices = [bed]
     for index, (wav, _) in sorted(speech.items()):
         delay = int(lines[index].start * 1000)
@@ -165,14 +192,15 @@ def _film_args(
         audio,
         str(out),
         vcodec="libx264",
-        preset="veryfast",
-        crf=21,
+        preset="ultrafast",
+        crf=20,
         g=FPS * 2,
         bf=0,
         pix_fmt="yuv420p",
         acodec="aac",
-        audio_bitrate="160k",
+        audio_bitrate="96k",
         ar=48000,
+        ac=1,  # bed and voice are mono: half the AAC work (on ffmpeg 5.1's main thread)
         t=total,
         movflags="+faststart",
         map_metadata=-1,
@@ -182,7 +210,38 @@ def _film_args(
     return list(output.get_args())
 
 
-def _draw_cards(tmp: Path, scenes: list[Scene], size: tuple[int, int]) -> list[Path]:
+def _music_bed(tmp: Path, total: float) -> Path:
+    """A slow chord whose loudness swells and ebbs every 40 s, as 16-bit mono WAV.
+
+    Computed with numpy: ffmpeg's ``aevalsrc`` evaluates the expression per sample, 10 s of
+    CPU for two minutes.
+    """
+    t = np.arange(round(total * BED_RATE)) / BED_RATE
+    chord = sum(
+        amp * np.sin(2 * np.pi * freq * t)
+        for amp, freq in ((0.22, 110), (0.16, 164.81), (0.12, 220))
+    )
+    swell = np.sin(np.pi * t / 40) ** 2
+    samples = np.round(chord * (0.12 + 0.88 * swell) * 32767).astype("<i2")
+    path = tmp / "bed.wav"
+    with contextlib.closing(wave.open(str(path), "wb")) as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(BED_RATE)
+        handle.writeframes(samples.tobytes())
+    return path
+
+
+@dataclass(frozen=True)
+class Card:
+    """A scene's text, cropped to what it covers (overlay blends only that), and where it goes."""
+
+    path: Path
+    x: int
+    y: int
+
+
+def _draw_cards(tmp: Path, scenes: list[Scene], size: tuple[int, int]) -> list[Card]:
     """One transparent overlay per scene: a title card for the first and last, a label else."""
     w, h = size
     cards = []
@@ -204,9 +263,11 @@ def _draw_cards(tmp: Path, scenes: list[Scene], size: tuple[int, int]) -> list[P
             box = (x0, pad, w - pad, pad * 3 + bottom - top)
             draw.rounded_rectangle(box, radius=pad, fill=(0, 0, 0, 150))
             draw.text((x0 + pad - left, pad * 2 - top), text, font=font, fill=(255, 255, 255, 235))
+        left, top, right, bottom = image.getbbox() or (0, 0, 2, 2)
+        left, top = left - left % 2, top - top % 2  # even: chroma planes line up in yuv420p
         path = tmp / f"card{number}.png"
-        image.save(path)
-        cards.append(path)
+        image.crop((left, top, right + right % 2, bottom + bottom % 2)).save(path)
+        cards.append(Card(path, left, top))
     return cards
 
 
@@ -226,20 +287,25 @@ Spoken = dict[int, tuple[Path, float]]
 
 
 def _speak(tmp: Path, lines: list[Line], cancel: CancelToken | None) -> Spoken:
-    """Each dialogue line spoken by flite into a WAV; returns index → (path, seconds)."""
+    """Each dialogue line spoken by flite into a WAV, all by one ffmpeg process (a process
+    start costs more than a line); returns index → (path, seconds)."""
+    wavs = [tmp / f"line{index}.wav" for index in range(len(lines))]
+    args = ["-y"]
+    for line in lines:
+        args += ["-f", "lavfi", "-i", f"flite=text={_flite_text(line.text)}:voice=slt"]
+    for index, wav in enumerate(wavs):
+        args += ["-map", f"{index}:a", "-ar", "48000", "-ac", "1", str(wav)]
+    try:
+        run_ffmpeg(args, what="the demo dialogue", cancel=cancel)
+    except CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the film is still fine without a voice
+        log.warning("demo dialogue not spoken: %s", exc)
+        return {}
     spoken: Spoken = {}
-    for index, line in enumerate(lines):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        wav = tmp / f"line{index}.wav"
-        source = f"flite=text={_flite_text(line.text)}:voice=slt"
-        args = ["-y", "-f", "lavfi", "-i", source, "-ar", "48000", "-ac", "2", str(wav)]
-        try:
-            run_ffmpeg(args, what="the demo dialogue", cancel=cancel)
-            with contextlib.closing(wave.open(str(wav), "rb")) as handle:
-                spoken[index] = (wav, handle.getnframes() / handle.getframerate())
-        except Exception as exc:  # noqa: BLE001 - the film is still fine without a voice
-            log.warning("demo dialogue line %d not spoken: %s", index, exc)
+    for index, wav in enumerate(wavs):
+        with contextlib.closing(wave.open(str(wav), "rb")) as handle:
+            spoken[index] = (wav, handle.getnframes() / handle.getframerate())
     return spoken
 
 
