@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -176,3 +177,31 @@ def test_demo_film_made_on_first_run_then_played(
     wait_state(qtbot, window, PlayerState.PLAYING, timeout=60_000)
     assert window.windowTitle().startswith("moments-demo")
     qtbot.waitUntil(lambda: len(window.player.subtitle_tracks()) >= 2, timeout=5000)
+
+
+def test_waiting_for_the_demo_shows_the_keys_and_a_file_opened_meanwhile_keeps_playing(
+    qtbot: QtBot, window: MainWindow, coded_video: CodedVideo, monkeypatch: pytest.MonkeyPatch
+):
+    def short_demo(folder: Path, **kwargs: object) -> Path:
+        return make_demo(folder, scale=0.05, size=(320, 180), **kwargs)  # type: ignore[arg-type]
+
+    made: list[Path] = []
+    monkeypatch.setattr("moments.ui.player.window.make_demo", short_demo)
+    monkeypatch.setattr(window, "_on_demo_ready", _spy(made, window._on_demo_ready))
+    window.open_demo()
+    text = window.panel.text.text()
+    assert "press C to keep the last seconds you saw" in text and "Space pauses" in text
+    drop(window, coded_video.path)
+    wait_state(qtbot, window, PlayerState.PLAYING)
+    qtbot.waitUntil(lambda: bool(made), timeout=60_000)
+    qtbot.wait(300)
+    assert str(window.player.location()).endswith(coded_video.path.name)
+    assert window.stack.currentWidget() is window.video
+
+
+def _spy(seen: list[Path], slot: Callable[[Path], None]) -> Callable[[Path], None]:
+    def record(path: Path) -> None:
+        slot(path)
+        seen.append(path)
+
+    return record

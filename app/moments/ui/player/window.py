@@ -187,7 +187,10 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.panel)
         self.panel.show_message(
             "Preparing the demo film…",
-            "Made once, on the first run, from ffmpeg's own test sources.",
+            "Made once, on the first run, from ffmpeg's own test sources.\n"
+            f"While it plays, press {self.prefs.capture_key} to keep the last seconds you saw"
+            " as a moment.\nSpace pauses · ← → jump 5 s · , . step a frame · [ ] speed · F"
+            " fullscreen.\nOr drop any video file or link here to play it now.",
             progress=0.0,
             buttons={"cancel-demo": "Cancel"},
         )
@@ -331,15 +334,17 @@ class MainWindow(QMainWindow):
 
     def _on_demo_ready(self, path: Path) -> None:
         self._demo_task = None
-        self.open(str(path))
+        if self.stack.currentWidget() is self.panel:  # not if a file was opened meanwhile
+            self.open(str(path))
 
     def _on_demo_failed(self, error: BaseException) -> None:
         self._demo_task = None
-        self.panel.show_message(
-            "The demo film could not be made",
-            str(error),
-            buttons={"demo": "Try again", "open": "Open a file…"},
-        )
+        if self.stack.currentWidget() is self.panel:
+            self.panel.show_message(
+                "The demo film could not be made",
+                str(error),
+                buttons={"demo": "Try again", "open": "Open a file…"},
+            )
 
     def _on_volume(self, volume: int, muted: bool) -> None:
         self.prefs.volume, self.prefs.muted = volume, muted
