@@ -186,6 +186,7 @@ def _report_problems(
         hashtags=hashtags,
         estimated_size=estimate_size(preset, width, height, fps, duration),
         size_accepted=True,
+        room=info.duration or None,
     )
     blocking = False
     for problem in validate(preset, facts):

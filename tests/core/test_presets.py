@@ -63,6 +63,28 @@ def test_too_short_offers_to_lengthen() -> None:
     assert problem.fix is not None and (problem.fix.kind, problem.fix.value) == ("extend", 3)
 
 
+def test_too_short_with_nothing_more_to_take_offers_no_lengthening() -> None:
+    tiktok = get_preset("tiktok")
+    (problem,) = validate(tiktok, facts(duration=2.17, width=1080, height=1920, room=2.17))
+    assert problem.code == "too-short" and problem.severity == "error" and not problem.fixes
+    assert "all there is is 0:02.170" in problem.message
+    (roomy,) = validate(tiktok, facts(duration=1.5, width=1080, height=1920, room=3.0))
+    assert roomy.fix is not None and roomy.fix.kind == "extend"
+
+
+def test_a_small_picture_gets_a_heads_up_not_a_block() -> None:
+    reels = get_preset("instagram-reels")
+    (warning,) = validate(reels, facts(width=270, height=480))  # 640x480 framed 9:16
+    assert warning.code == "small-picture" and warning.severity == "warning"
+    assert "shows up to 1080x1920; at 270x480 (all the source has)" in warning.message
+    assert validate(reels, facts(width=606, height=1080)) == []  # 1080p framed 9:16: fine
+    assert validate(reels, facts(width=404, height=720)) == []  # 720p framed 9:16: fine
+    (small,) = validate(get_preset("x"), facts(width=640, height=360))
+    assert small.code == "small-picture" and "up to 1920x1080" in small.message
+    assert validate(get_preset("original"), facts(width=320, height=180)) == []
+    assert validate(get_preset("gif"), facts(width=240, height=135)) == []
+
+
 def test_wrong_aspect_offers_9_16() -> None:
     (problem,) = validate(get_preset("youtube-shorts"), facts())
     assert problem.code == "aspect" and problem.severity == "error"

@@ -197,6 +197,8 @@ class ClipFacts:
     """Bytes at the preset's quality (``estimate_size``); None skips the size check."""
     size_accepted: bool = False
     """The user accepted compressing to the size cap (the ``target-size`` fix)."""
+    room: float | None = None
+    """The longest the clip can become (the moment it is cut from); None: not known."""
 
 
 def validate(preset: ExportPreset, facts: ClipFacts) -> list[Problem]:
@@ -205,6 +207,7 @@ def validate(preset: ExportPreset, facts: ClipFacts) -> list[Problem]:
     problems = _duration_problems(preset, facts)
     problems += _aspect_problems(preset, facts)
     problems += _size_problems(preset, facts)
+    problems += _small_picture_problems(preset, facts)
     problems += _text_problems(preset, facts)
     return problems
 
@@ -224,6 +227,11 @@ def _duration_problems(preset: ExportPreset, facts: ClipFacts) -> list[Problem]:
         ]
     if preset.min_duration is not None and facts.duration < preset.min_duration - 1e-3:
         limit = format_time(preset.min_duration, millis=preset.min_duration < 10)
+        room = facts.room
+        if room is not None and room < preset.min_duration - 1e-3:  # no lengthening helps
+            whole = format_time(room, millis=room < 10)
+            message = f"{preset.name} needs at least {limit} of video; all there is is {whole}."
+            return [Problem("too-short", message)]
         return [
             Problem(
                 "too-short",
@@ -298,6 +306,28 @@ def _size_problems(preset: ExportPreset, facts: ClipFacts) -> list[Problem]:
             f"would be about {_size_text(estimate)}. It will be compressed to fit{quality}.",
             severity="warning",
             fixes=tuple(fixes),
+        )
+    ]
+
+
+def _small_picture_problems(preset: ExportPreset, facts: ClipFacts) -> list[Problem]:
+    """A heads-up when the platform will scale the picture up a lot to show it (exports
+    never scale up: a small source gives a small file)."""
+    long_side = max(facts.width, facts.height)
+    if preset.kind is not OutputKind.VIDEO or preset.id == "original":
+        return []
+    if long_side * 8 >= preset.long_side * 3:  # 720 px and up for a 1920 box: fine
+        return []
+    portrait = facts.height > facts.width
+    box = (
+        (preset.short_side, preset.long_side) if portrait else (preset.long_side, preset.short_side)
+    )
+    return [
+        Problem(
+            "small-picture",
+            f"{preset.name} shows up to {box[0]}x{box[1]}; at {facts.width}x{facts.height} "
+            "(all the source has) this clip is scaled up and looks soft.",
+            severity="warning",
         )
     ]
 
