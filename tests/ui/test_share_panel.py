@@ -158,6 +158,66 @@ def test_blocking_problems_disable_export_until_fixed(
     assert panel.export_button.isEnabled()
 
 
+def test_a_blocked_target_is_held_back_and_the_others_still_export(
+    qtbot: QtBot,
+    open_editor: EditorFactory,
+    library: Library,
+    coded_video: CodedVideo,
+    tmp_path: Path,
+) -> None:
+    editor = open_editor(stored(library, coded_video, 2.0, 9.0))
+    panel = editor.share
+    editor.tabs.setCurrentWidget(panel)
+    editor.model.set_trim(3.0, 4.0)
+    panel.folder.setText(str(tmp_path))
+    panel.set_checked(["x", "youtube-shorts"])  # 16:9: Shorts refuses it, X takes it
+    assert panel.export_button.isEnabled() and panel.export_button.text() == "Export"
+    assert panel.held_note.text() == "Held back: YouTube Shorts (see below)"
+    (row,) = panel.export_checked()
+    assert row.name == "X"
+    qtbot.waitUntil(lambda: row.path is not None, timeout=60_000)
+    assert panel.settings.ui.share_targets == ["x", "youtube-shorts"]
+
+
+def test_one_switch_frames_every_platform_that_asks_and_no_row_moves_the_buttons(
+    qtbot: QtBot, open_editor: EditorFactory, library: Library, coded_video: CodedVideo
+) -> None:
+    editor = open_editor(stored(library, coded_video, 2.0, 9.0))
+    panel = editor.share
+    editor.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.export_button.isVisible())
+    panel.set_checked(["x"])
+    qtbot.wait(100)  # laid out
+    where = panel.export_button.mapTo(panel, panel.export_button.rect().topLeft())
+    panel.set_checked(["x", "instagram-reels", "tiktok", "youtube-shorts"])
+    assert len(fix_buttons(panel, "Switch to 9:16")) == 3
+    qtbot.wait(100)
+    assert panel.export_button.mapTo(panel, panel.export_button.rect().topLeft()) == where
+    fix_buttons(panel, "Switch to 9:16")[0].click()
+    edits = editor.model.edits
+    for preset in ("instagram-reels", "tiktok", "youtube-shorts"):
+        assert edits.framing_for(preset).aspect == "9:16", preset
+    assert edits.framing_for("x").aspect == "source"
+    assert fix_buttons(panel, "Switch to 9:16") == []
+    assert panel.held_note.text() == ""
+    editor.model.undo_stack.undo()  # one step for all
+    assert all(
+        editor.model.edits.framing_for(p).aspect != "9:16" for p in ("tiktok", "youtube-shorts")
+    )
+
+
+def test_lengthen_is_not_offered_when_there_is_nothing_more(
+    qtbot: QtBot, open_editor: EditorFactory, library: Library, coded_video: CodedVideo
+) -> None:
+    editor = open_editor(stored(library, coded_video, 2.0, 4.17))  # all there is: 2.17 s
+    panel = editor.share
+    panel.set_checked(["instagram-reels"])
+    (problem,) = [p for p in panel.problems_for("instagram-reels") if p.code == "too-short"]
+    assert problem.fixes == () and "all there is is 0:02.170" in problem.message
+    assert fix_buttons(panel, "Lengthen") == []
+    assert not panel.export_button.isEnabled()
+
+
 def fix_buttons(panel: SharePanel, text: str) -> list[QPushButton]:
     return [
         button

@@ -1,6 +1,7 @@
 """The share panel's checks: what each chosen platform would refuse or show badly, each
-problem with its one-click fixes (trim, lengthen, frame this platform 9:16, compress,
-lower the resolution, fewer hashtags)."""
+problem with its one-click fixes (trim, lengthen, frame 9:16 every platform that asks,
+compress, lower the resolution, fewer hashtags). A target with an error is held back; the
+others can still be made."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ class ShareChecks(QWidget):
         self.display: tuple[int, int] = (1920, 1080)
         self.fps = 30.0
         self._states: dict[str, TargetState] = {}
+        self._shown: list[str] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
@@ -78,12 +80,13 @@ class ShareChecks(QWidget):
             hashtags=len(edits.hashtags),
             estimated_size=estimate_size(preset, width, height, self.fps, duration),
             size_accepted=state.size_accepted,
+            room=moment.end - moment.start,
         )
         return validate(preset, facts)
 
-    def show_problems(self, presets: list[str], *, text_checked: set[str]) -> bool:
-        """List the problems of ``presets`` (text length only for ``text_checked``);
-        True when one of them must stop the export."""
+    def show_problems(self, presets: list[str], *, text_checked: set[str]) -> set[str]:
+        """List the problems of ``presets`` (text length only for ``text_checked``); return
+        the targets held back (an error stops their file; the others can still be made)."""
         while self._layout.count():
             item = self._layout.takeAt(0)
             child = item.widget() if item is not None else None
@@ -91,15 +94,17 @@ class ShareChecks(QWidget):
                 child.hide()
                 child.setParent(None)  # gone from the panel now, deleted later
                 child.deleteLater()
-        blocking = False
-        for preset_id in dict.fromkeys(presets):
+        held: set[str] = set()
+        self._shown = list(dict.fromkeys(presets))
+        for preset_id in self._shown:
             name = get_preset(preset_id).name
             for problem in self.problems_for(preset_id):
                 if problem.code == "text-too-long" and preset_id not in text_checked:
                     continue
-                blocking = blocking or problem.severity == "error"
+                if problem.severity == "error":
+                    held.add(preset_id)
                 self._layout.addWidget(self._problem_row(preset_id, name, problem))
-        return blocking
+        return held
 
     def _problem_row(self, preset_id: str, name: str, problem: Problem) -> QWidget:
         row = QWidget()
@@ -129,12 +134,21 @@ class ShareChecks(QWidget):
             if wanted > moment.end:  # grow backwards too, inside what was kept
                 start = max(moment.start, moment.end - float(fix.value))
             model.set_trim(start, min(moment.end, max(end, start + float(fix.value))))
-        elif fix.kind == "aspect":  # for this platform only: the others keep their shape
+        elif fix.kind == "aspect":  # every chosen platform that asks for it, in one click
             if not is_aspect(fix.value):
                 raise ValueError(f"unknown aspect {fix.value!r}")
-            framing = replace(edits.framing_for(preset_id), aspect=fix.value)
-            changed = edits.with_framing(framing, preset_id).replace(preset=preset_id)
-            model.apply(changed, f"Frame for {get_preset(preset_id).name}")  # and show it
+            wanting = [preset_id] + [
+                other
+                for other in self._shown
+                if other != preset_id
+                and any(fix in problem.fixes for problem in self.problems_for(other))
+            ]
+            changed = edits
+            for target in wanting:  # the others keep their shape
+                framing = replace(changed.framing_for(target), aspect=fix.value)
+                changed = changed.with_framing(framing, target)
+            names = ", ".join(get_preset(target).name for target in wanting)
+            model.apply(changed.replace(preset=preset_id), f"Frame for {names}")  # and show it
         elif fix.kind == "fewer-hashtags":
             model.set_hashtags(list(edits.hashtags[: int(fix.value)]))
         elif fix.kind == "target-size":

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -132,7 +133,7 @@ class SharePanel(QWidget):
         self.problems = ShareChecks(model, self.settings)
         self.problems.display, self.problems.fps = display_size, fps
         self.problems.fixed.connect(self.refresh)
-        layout.addWidget(self.problems)
+        self._held: set[str] = set()
 
         folder_row = QHBoxLayout()
         self.folder = QLineEdit(remembered.share_folder or str(default_folder()))
@@ -166,10 +167,14 @@ class SharePanel(QWidget):
         self.cancel_button.setAccessibleName("Cancel all exports")
         self.cancel_button.clicked.connect(self.cancel_all)
         self.cancel_button.setEnabled(False)
+        self.held_note = QLabel()  # beside the buttons: nothing moves when it changes
+        self.held_note.setObjectName("heldNote")
+        self.held_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.cancel_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.held_note, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.problems)  # below the buttons: rows come and go under them
         self.results = QWidget()
         self.results_layout = QVBoxLayout(self.results)
         self.results_layout.addStretch(1)
@@ -226,10 +231,16 @@ class SharePanel(QWidget):
         presets = self.checked_presets()
         targets = [*presets, *(a.platform for a in accounts)]
         # Posts are counted by the post section, against the service's live limit.
-        blocking = self.problems.show_problems(targets, text_checked=set(presets))
-        blocking = blocking or bool(self.post.over_limit()) or bool(self.post.missing_title())
-        count = len(self.checked_presets()) + len(accounts)
+        self._held = self.problems.show_problems(targets, text_checked=set(presets))
+        blocking = bool(self.post.over_limit()) or bool(self.post.missing_title())
+        presets = [p for p in presets if p not in self._held]
+        accounts = [a for a in accounts if a.platform not in self._held]
+        count = len(presets) + len(accounts)
         self.export_button.setEnabled(count > 0 and not blocking)
+        held = sorted(get_preset(target).name for target in self._held)
+        note = f"Held back: {', '.join(held)} (see below)" if held else ""
+        self.held_note.setText(note)
+        self.held_note.setToolTip(note)
         if accounts:
             self.export_button.setText("Export and post" if presets else "Post")
         else:
@@ -259,13 +270,16 @@ class SharePanel(QWidget):
         """Queue one rendition per checked target; they run one after another."""
         presets = self.checked_presets()
         accounts = self.post.checked_accounts() if self.posting is not None else []
+        remembered_targets = presets
+        presets = [p for p in presets if p not in self._held]  # said why in held_note
+        accounts = [a for a in accounts if a.platform not in self._held]
         if not presets and not accounts:
             return []
         folder = Path(self.folder.text()).expanduser()
         remembered = self.settings.ui
         remembered.share_folder = str(folder)
         remembered.share_template = self.template.text()
-        remembered.share_targets = presets
+        remembered.share_targets = remembered_targets
         self.settings.save_ui()
         template = self.template.text() or DEFAULT_TEMPLATE
         if len(presets) + len(accounts) > 1 and "{preset}" not in template:
