@@ -39,6 +39,7 @@ from moments.ui.moments import MomentsFeature
 from moments.ui.player.actions import PlayerActions
 from moments.ui.player.fullscreen import FullscreenController, FullscreenControls
 from moments.ui.player.menus import MenuBar, WindowActions
+from moments.ui.player.osd import Osd
 from moments.ui.player.player import Player, PlayerState, vlc_arguments
 from moments.ui.player.transport import TransportBar
 from moments.ui.player.video_view import VideoView
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.transport)
         self.setCentralWidget(central)
         self.toast = Toast(self.stack, self)
+        self.osd = Osd(self.stack, self, self.player, self.player_actions)
         self.fullscreen_controls = FullscreenControls(self.player, self.player_actions, self)
         self.fullscreen = FullscreenController(self, self.video, self.fullscreen_controls)
 
@@ -181,8 +183,7 @@ class MainWindow(QMainWindow):
         folder = self.dirs.demo
         if demo_is_ready(folder):
             self.open(str(demo_film_path(folder)))
-            return
-        if self._demo_task is not None:
+        if demo_is_ready(folder) or self._demo_task is not None:
             return
         self.stack.setCurrentWidget(self.panel)
         self.panel.show_message(
