@@ -181,8 +181,10 @@ class TrimTimeline(QWidget):
     def _show_times(self) -> None:
         into = max(0.0, self._playhead - self._in)
         length = self._out - self._in
-        self.time_label.setText(
-            f"{format_time(into, millis=True)} / {format_time(length, millis=True)}"
+        # In source time, as From and To are (the clip's own length is the label after them).
+        self.time_label.setText(f"at {format_time(self._playhead, millis=True)}")
+        self.time_label.setToolTip(
+            f"{format_time(into, millis=True)} into the clip of {format_time(length, millis=True)}"
         )
         limit = self._limit.max_duration if self._limit is not None else None
         over = limit is not None and length > limit + 1e-3
