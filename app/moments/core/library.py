@@ -24,6 +24,7 @@ from typing import Any
 
 from moments.core.errors import RETRYABLE_KINDS, StorageError
 from moments.core.moment import Moment, ranges_from_json, ranges_to_json
+from moments.core.viewing import ViewingRecord
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,17 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE moments ADD COLUMN start_why TEXT NOT NULL DEFAULT '';
     ALTER TABLE moments ADD COLUMN end_why TEXT NOT NULL DEFAULT ''
+    """,
+    # 5: the private viewing history per file (core/viewing.py): float32 counts per bin
+    """
+    CREATE TABLE viewing (
+        source TEXT PRIMARY KEY,
+        duration REAL NOT NULL,
+        views BLOB NOT NULL,
+        pauses BLOB NOT NULL,
+        kept BLOB NOT NULL,
+        updated_at REAL NOT NULL
+    )
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -269,6 +281,44 @@ class Library:
                     path.unlink(missing_ok=True)
                 except OSError as exc:
                     log.warning("could not delete %s: %s", path, exc)
+
+    # --- viewing history (core/viewing.py) --------------------------------------------------
+
+    def read_viewing(self, source: str) -> ViewingRecord | None:
+        """The viewing history of ``source``; None when there is none (or it is unreadable)."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT duration, views, pauses, kept FROM viewing WHERE source = ?", (source,)
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            return ViewingRecord.from_blobs(source, float(row[0]), row[1], row[2], row[3])
+        except (ValueError, TypeError) as exc:
+            log.info("viewing history of %s unreadable: %s", source, exc)
+            return None
+
+    def write_viewing(self, record: ViewingRecord) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO viewing (source, duration, views, pauses, kept, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (record.source, record.duration, *record.to_blobs(), time.time()),
+            )
+
+    def forget_viewing(self, source: str | None = None) -> None:
+        """Forget the viewing history of ``source``, or of every file: the rows are
+        overwritten with zeros (``secure_delete``) and the write-ahead log emptied, so the
+        file keeps no trace of them."""
+        with self._read() as conn:
+            conn.execute("PRAGMA secure_delete = ON")
+        with self._write() as conn:
+            if source is None:
+                conn.execute("DELETE FROM viewing")
+            else:
+                conn.execute("DELETE FROM viewing WHERE source = ?", (source,))
+        with self._read() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # --- exports -----------------------------------------------------------------------------
 
