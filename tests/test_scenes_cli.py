@@ -90,3 +90,28 @@ def test_list_shows_why_each_end_is_there(capsys: pytest.CaptureFixture[str]) ->
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "1:31.500 (cut) – 1:44.000 (sentence), pressed at 1:40.000" in out
+
+
+def test_suggest_ranks_with_the_viewers_rewatches(
+    scene_film: SceneFilm, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from moments.core.settings import Preferences, save_preferences
+    from moments.core.viewing import ViewingRecord
+
+    source = str(scene_film.path)
+    assert main(["suggest", source, "--json", "--count", "3"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert not any("replayed" in r for s in before for r in s["reasons"])
+    dirs = AppDirs.from_environment().ensure()
+    library = Library(dirs.library_file, dirs.moments_dir)
+    record = ViewingRecord.new(source, 24.0)
+    record.views[:] = 1
+    record.views[17:20] = 4  # the last scenes, watched four times
+    library.write_viewing(record)
+    library.close()
+    assert main(["suggest", source, "--json", "--count", "3"]) == 0
+    top = json.loads(capsys.readouterr().out)[0]
+    assert "you replayed this 3×" in top["reasons"] and top["start"] <= 17.0 < top["end"]
+    save_preferences(Preferences(remember_viewing=False), dirs.settings_file)
+    assert main(["suggest", source, "--json", "--count", "3"]) == 0
+    assert json.loads(capsys.readouterr().out) == before  # the history is not used when off

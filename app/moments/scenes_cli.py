@@ -23,7 +23,7 @@ from moments.core.errors import (
     ToolMissingError,
 )
 from moments.core.scene.signals import SceneSignals
-from moments.core.scene.suggestions import suggest
+from moments.core.scene.suggestions import RewatchHistogram
 from moments.core.scene.transitions import detect_transitions
 from moments.core.source import normalize_location
 from moments.core.timefmt import format_time
@@ -137,13 +137,14 @@ def _count(text: str) -> int:
 
 
 def _suggest(prog: str, args: argparse.Namespace) -> int:
-    from moments.media.analysis import subtitle_cues
+    from moments.media.analysis import suggestions_for
 
     signals = _analysed(prog, args.source)
     if isinstance(signals, int):
         return signals
-    cues = subtitle_cues(normalize_location(args.source), signals)
-    found = suggest(signals, count=args.count, cues=cues)
+    source = normalize_location(args.source)
+    rewatches = _rewatches(source)
+    found = suggestions_for(source, signals, count=args.count, rewatches=rewatches)
     if args.json:
         print(json.dumps([s.to_json() for s in found], ensure_ascii=False))
         return EXIT_OK
@@ -153,6 +154,29 @@ def _suggest(prog: str, args: argparse.Namespace) -> int:
     if not found:
         print("nothing to suggest: the file is too short or has no picture")
     return EXIT_OK
+
+
+def _rewatches(source: str) -> RewatchHistogram | None:
+    """The viewer's rewatches of ``source``, as the player ranks with them: from the
+    library, unless the preference to remember viewing is off."""
+    from moments.core.library import Library
+    from moments.core.paths import AppDirs
+    from moments.core.settings import load_preferences
+    from moments.media.analysis import rewatches_of
+
+    dirs = AppDirs.from_environment()
+    if not load_preferences(dirs.settings_file).remember_viewing:
+        return None
+    if not dirs.library_file.exists():
+        return None
+    try:
+        library = Library(dirs.library_file, dirs.moments_dir)
+    except StorageError:
+        return None
+    try:
+        return rewatches_of(library, source)
+    finally:
+        library.close()
 
 
 # --- moments list ------------------------------------------------------------------------

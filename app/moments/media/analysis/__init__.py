@@ -11,6 +11,7 @@ from moments.media.analysis.runner import (
     analyse,
     subtitle_cues,
 )
+from moments.media.analysis.suggested import rewatches_of, suggestions_for
 
 __all__ = [
     "AnalysisCache",
@@ -19,5 +20,7 @@ __all__ = [
     "LiveAnalysis",
     "analyse",
     "file_identity",
+    "rewatches_of",
     "subtitle_cues",
+    "suggestions_for",
 ]
