@@ -54,6 +54,12 @@ class Preferences:
     """…and this much after it."""
     live_window_s: float = 60.0
     """How much of a live stream is kept on disk, so a moment can be cut from it."""
+    snap_moments: bool = True
+    """A pressed moment starts on a shot change and ends where a line ends
+    (``core/scene/snapping``); off, it keeps the clock's seconds before and after."""
+    remember_viewing: bool = True
+    """Keep a private history of what is watched again, paused on and kept (the curve over
+    the seek bar, rewatches in suggested moments). It never leaves this machine."""
     preset_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Preset id → limits that replace the built-in ones (``docs/presets.md``): platforms
     change them faster than Moments is released. Kept as written; ``effective_preset``

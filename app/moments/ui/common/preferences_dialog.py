@@ -88,6 +88,17 @@ class PreferencesDialog(QDialog):
         form.addRow("…and after it:", self.after)
         self.live_window = self._seconds(prefs.live_window_s, 20, 1800, "liveWindow")
         form.addRow("Live streams: keep the last", self.live_window)
+        self.snap = QCheckBox("Start moments on a shot change and end them where a line ends")
+        self.snap.setObjectName("snapMoments")
+        self.snap.setChecked(prefs.snap_moments)
+        form.addRow(self.snap)
+        self.remember = QCheckBox(
+            "Remember what I watch again (the curve over the seek bar, "
+            "suggestions); it stays on this computer"
+        )
+        self.remember.setObjectName("rememberViewing")
+        self.remember.setChecked(prefs.remember_viewing)
+        form.addRow(self.remember)
         self.resume = QCheckBox("Resume each file where it was left")
         self.resume.setObjectName("resumePlayback")
         self.resume.setChecked(prefs.resume_playback)
@@ -133,6 +144,8 @@ class PreferencesDialog(QDialog):
         prefs.moment_after_s = self.after.value()
         prefs.live_window_s = self.live_window.value()
         prefs.resume_playback = self.resume.isChecked()
+        prefs.snap_moments = self.snap.isChecked()
+        prefs.remember_viewing = self.remember.isChecked()
         prefs.clamp()
         self.accept()
         self.changed.emit(prefs)
