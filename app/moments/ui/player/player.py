@@ -74,7 +74,7 @@ _FORWARDED = {
 
 def vlc_arguments(extra: list[str] | None = None, audio_output: str = "") -> list[str]:
     """The libVLC instance arguments; ``MOMENTS_VLC_ARGS`` adds more (shell-quoted)."""
-    args = ["--no-video-title-show", "--no-snapshot-preview", "--no-stats"]
+    args = ["--no-video-title-show", "--no-snapshot-preview"]
     # A frame decoded for a seek while paused can count as "late" and be dropped, leaving
     # the previous picture on screen (seen in about 1 of 12 paused seeks).
     args.append("--no-drop-late-frames")
@@ -285,6 +285,21 @@ class Player(QObject):
 
     def is_seekable(self) -> bool:
         return self._seekable and self._length > 0
+
+    def playback_stats(self) -> dict[str, int]:
+        """libVLC's counts for the open media: pictures decoded, displayed and lost (dropped
+        late or broken), audio buffers played and lost. Empty when it has none."""
+        media = self._mp.get_media() if self._location else None
+        if media is None:
+            return {}
+        stats = vlc.MediaStats()
+        found = media.get_stats(ctypes.byref(stats))
+        media.release()  # get_media() retained it
+        if not found:
+            return {}
+        names = ("decoded_video", "displayed_pictures", "lost_pictures", "played_abuffers",
+                 "lost_abuffers")  # fmt: skip
+        return {name: int(getattr(stats, name)) for name in names}
 
     def frame_duration(self) -> float:
         fps = self._mp.get_fps() if self._location else 0
