@@ -1,9 +1,14 @@
-"""The seek bar: click to jump, drag to scrub, hover to see the time under the cursor."""
+"""The seek bar: click to jump, drag to scrub, hover to see the time under the cursor; a soft
+curve over it shows what the viewer watched again most (``set_heat``), like YouTube's
+"Most replayed"."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent
+import itertools
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import QSlider, QStyle, QStyleOptionSlider, QToolTip, QWidget
 
 from moments.core.timefmt import format_time
@@ -29,6 +34,35 @@ class SeekSlider(QSlider):
         self._scrub.timeout.connect(self._emit_seek)
         self.sliderMoved.connect(lambda _value: self._scrub.start())
         self.sliderReleased.connect(self._emit_seek)
+        self._heat: list[float] | None = None
+
+    def set_heat(self, values: Sequence[float] | None) -> None:
+        """The curve over the bar: equal bins over the whole media, 0 (nothing) to 1 (the
+        most watched again); None removes it."""
+        self._heat = [min(1.0, max(0.0, float(v))) for v in values] if values else None
+        self.setAccessibleDescription("Shows the parts you watched again most" * bool(values))
+        self.update()
+
+    def heat(self) -> list[float] | None:
+        return self._heat
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._heat and self.maximum() > 0:
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            _paint_heat(painter, self._heat, self._groove_span(), self.height())
+            painter.end()
+        super().paintEvent(event)
+
+    def _groove_span(self) -> tuple[float, float]:
+        """The x of the media's start and end (the handle's centre at each)."""
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        style, cc, sc = self.style(), QStyle.ComplexControl.CC_Slider, QStyle.SubControl
+        groove = style.subControlRect(cc, option, sc.SC_SliderGroove, self)
+        handle = style.subControlRect(cc, option, sc.SC_SliderHandle, self)
+        half = handle.width() / 2
+        return groove.x() + half, groove.x() + groove.width() - half
 
     def set_duration(self, seconds: float) -> None:
         self.setRange(0, max(0, round(seconds * 1000)))
@@ -87,3 +121,28 @@ class SeekSlider(QSlider):
 
     def _emit_seek(self) -> None:
         self.seek_requested.emit(self.value() / 1000.0)
+
+
+HEAT_FILL = QColor(255, 255, 255, 70)
+HEAT_LINE = QColor(255, 255, 255, 150)
+
+
+def _paint_heat(painter: QPainter, heat: list[float], span: tuple[float, float], h: int) -> None:
+    """A filled curve through the bins' centres, from the bar's bottom up to its top."""
+    left, right = span
+    n = len(heat)
+    step = (right - left) / n
+    base, top = h - 1.0, 1.0
+    points = [QPointF(left + (i + 0.5) * step, base - v * (base - top)) for i, v in enumerate(heat)]
+    path = QPainterPath(QPointF(left, base))
+    path.lineTo(QPointF(left, points[0].y()))
+    for a, b in itertools.pairwise(points):
+        middle = (a.x() + b.x()) / 2
+        path.cubicTo(QPointF(middle, a.y()), QPointF(middle, b.y()), b)
+    path.lineTo(QPointF(right, points[-1].y()))
+    path.lineTo(QPointF(right, base))
+    path.closeSubpath()
+    painter.fillPath(path, HEAT_FILL)
+    outline = QPainterPath(path)
+    painter.setPen(HEAT_LINE)
+    painter.drawPath(outline)
