@@ -3,8 +3,12 @@ geometry, so the widget keeps the state and the input handling."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QPolygonF
+
+from moments.core.scene.facts import SceneMark
 
 BACKGROUND = QColor("#15171a")
 EMPTY_SLOT = QColor("#2a2d33")
@@ -16,6 +20,11 @@ FOCUS = QColor("#ffffff")
 LIMIT = QColor("#e53935")
 OVER_LIMIT = QColor(229, 57, 53, 70)
 PLAYHEAD = QColor("#ffffff")
+CUT = QColor("#4fc3f7")
+"""A shot change: a line across the strip, a band over a fade or dissolve."""
+GRADUAL = QColor(79, 195, 247, 60)
+SENTENCE = QColor("#ffb74d")
+"""A line of dialogue ends: a notch at the bottom."""
 
 
 def background(painter: QPainter, rect: QRectF) -> None:
@@ -44,6 +53,38 @@ def thumbnails(
         painter.setClipRect(cell)
         painter.drawPixmap(QPointF(cell.left(), track.top()), pixmap)
         painter.restore()
+
+
+def marks(
+    painter: QPainter,
+    track: QRectF,
+    placed: list[tuple[SceneMark, float]],
+    x_at: Callable[[float], float],
+) -> None:
+    """Shot changes as lines across the pictures (a band over a fade's or a dissolve's
+    frames), line ends as notches rising from the bottom; ``placed`` gives each mark's x."""
+    for mark, x in placed:
+        if mark.kind == "cut":
+            if mark.span is not None:
+                a, b = x_at(mark.span[0]), x_at(mark.span[1])
+                painter.fillRect(QRectF(a, track.top(), max(1.0, b - a), track.height()), GRADUAL)
+            painter.fillRect(QRectF(x - 1, track.top(), 2, track.height()), CUT)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(CUT)
+            top = track.top()
+            painter.drawPolygon(
+                QPolygonF([QPointF(x - 4, top), QPointF(x + 4, top), QPointF(x, top + 5)])
+            )
+        else:
+            bottom = track.bottom()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(SENTENCE)
+            painter.drawPolygon(
+                QPolygonF([QPointF(x - 4, bottom), QPointF(x + 4, bottom), QPointF(x, bottom - 7)])
+            )
+            painter.fillRect(
+                QRectF(x - 0.5, bottom - track.height() * 0.35, 1, track.height() * 0.35), SENTENCE
+            )
 
 
 def dim_outside(painter: QPainter, track: QRectF, x_in: float, x_out: float) -> None:

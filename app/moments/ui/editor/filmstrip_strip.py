@@ -5,12 +5,17 @@ Thumbnails come from outside (``set_thumbnails``/``set_thumbnail``, e.g. from
 widget never runs ffmpeg. Slot ``i`` of ``N`` covers the ``i``-th N-th of the range and shows
 its picture scaled to the strip's height from the slot's left edge.
 
+Shot changes and sentence ends (``set_marks``) are drawn over the pictures; a dragged
+handle snaps to one within ``SNAP_PX`` pixels, as on every video editor's timeline (hold
+Alt to place it freely).
+
 Mouse: drag a handle to trim, click or drag elsewhere to scrub. Keys (when focused): ``,``
-and ``.`` move the selected handle one frame back or forward, with Shift one second; ``[``
-and ``]`` select the in or out handle; Tab goes from the in to the out handle, then on. These
-keys are claimed from window shortcuts (the player's ``,``/``.``) while the strip has the
-focus. The handles never cross: the trim is at least one frame long. ``set_*`` calls never
-emit.
+and ``.`` move the selected handle one frame back or forward, with Shift one second; ↑ and
+↓ move it to the previous or next shot change, with Shift to the previous or next line end;
+``[`` and ``]`` select the in or out handle; Tab goes from the in to the out handle, then
+on. These keys are claimed from window shortcuts (the player's ``,``/``.``) while the strip
+has the focus. The handles never cross: the trim is at least one frame long. ``set_*``
+calls never emit.
 """
 
 from __future__ import annotations
@@ -32,14 +37,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from moments.core.scene.facts import SceneMark
 from moments.core.timefmt import format_time
 from moments.ui.editor import filmstrip_paint as paint
 
 HANDLE_W = 10
 GRAB_SLACK = 4
+SNAP_PX = 6
+"""A dragged handle snaps to a shot change or line end this close (Alt: it does not)."""
 _KEYS = frozenset(
     {Qt.Key.Key_Comma, Qt.Key.Key_Period, Qt.Key.Key_Less, Qt.Key.Key_Greater}
-    | {Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight}
+    | {Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight, Qt.Key.Key_Up, Qt.Key.Key_Down}
 )
 
 
@@ -65,6 +73,7 @@ class FilmstripStrip(QWidget):
         self._limit: float | None = None
         self._limit_label = ""
         self._images: list[QImage | None] = []
+        self._marks: list[SceneMark] = []
         self._scaled: dict[int, QPixmap] = {}
         self._focused = Handle.IN
         self._dragging: Handle | None = None
@@ -76,8 +85,10 @@ class FilmstripStrip(QWidget):
         self.setObjectName("filmstripStrip")
         self.setAccessibleName("Trim timeline")
         self.setToolTip(
-            "Drag the yellow handles to trim, click to move the playhead. , and . move the "
-            "selected handle by a frame (Shift: a second); [ and ] or Tab select a handle."
+            "Drag the yellow handles to trim (they snap to shot changes and line ends; hold "
+            "Alt to place them freely), click to move the playhead. , and . move the selected "
+            "handle by a frame (Shift: a second), ↑ and ↓ to the previous or next shot change "
+            "(Shift: line end); [ and ] or Tab select a handle."
         )
         self._describe()
 
@@ -153,6 +164,14 @@ class FilmstripStrip(QWidget):
         """The slots' pictures (None where none has arrived)."""
         return list(self._images)
 
+    def set_marks(self, marks: Sequence[SceneMark]) -> None:
+        """The shot changes and line ends to draw and snap to (source seconds)."""
+        self._marks = sorted(marks, key=lambda m: m.time)
+        self.update()
+
+    def marks(self) -> list[SceneMark]:
+        return list(self._marks)
+
     def focused_handle(self) -> Handle:
         return self._focused
 
@@ -207,7 +226,9 @@ class FilmstripStrip(QWidget):
         if self._scrubbing:
             self._scrub(x)
         elif self._dragging is not None:
-            self._move(self._dragging, self.time_at(x - self._grab_offset))
+            free = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            wanted = self.time_at(x - self._grab_offset)
+            self._move(self._dragging, wanted if free else self._snapped(self._dragging, wanted))
         else:
             near = self._handle_near(x) is not None
             self.setCursor(Qt.CursorShape.SizeHorCursor if near else Qt.CursorShape.ArrowCursor)
@@ -248,6 +269,9 @@ class FilmstripStrip(QWidget):
             size = 1.0 if shift or key in (Qt.Key.Key_Less, Qt.Key.Key_Greater) else self._frame
             now = self._in if self._focused is Handle.IN else self._out
             self._move(self._focused, now + (size if key in forward else -size))
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            kind = "sentence" if shift else "cut"
+            self._jump(kind, forward=key == Qt.Key.Key_Down)
         elif key == Qt.Key.Key_BracketLeft:
             self.set_focused_handle(Handle.IN)
         elif key == Qt.Key.Key_BracketRight:
@@ -289,6 +313,7 @@ class FilmstripStrip(QWidget):
         x_in, x_out = self.x_at(self._in), self.x_at(self._out)
         paint.background(painter, QRectF(self.rect()))
         paint.thumbnails(painter, track, self._images, self._scaled)
+        paint.marks(painter, track, [(m, self.x_at(m.time)) for m in self._marks], self.x_at)
         paint.dim_outside(painter, track, x_in, x_out)
         if self._limit is not None and self._in + self._limit < self._end:
             x_limit = self.x_at(self._in + self._limit)
@@ -316,6 +341,35 @@ class FilmstripStrip(QWidget):
                 self._out = value
                 self._changed()
                 self.out_changed.emit(value)
+
+    def _mark_time(self, handle: Handle, mark: SceneMark) -> float:
+        """Where ``handle`` goes on ``mark``: the in handle where the new shot is in, the
+        out handle where the old one is gone (before a fade's black)."""
+        return mark.time if handle is Handle.IN else mark.end_time
+
+    def _snapped(self, handle: Handle, seconds: float) -> float:
+        """``seconds``, or the mark within ``SNAP_PX`` pixels of it."""
+        x = self.x_at(seconds)
+        near = [
+            (abs(self.x_at(self._mark_time(handle, m)) - x), self._mark_time(handle, m))
+            for m in self._marks
+        ]
+        best = min(near, default=None)
+        return best[1] if best is not None and best[0] <= SNAP_PX else seconds
+
+    def _jump(self, kind: str, *, forward: bool) -> None:
+        """Move the selected handle to the previous or next mark of ``kind``."""
+        handle = self._focused
+        now = self._in if handle is Handle.IN else self._out
+        times = [self._mark_time(handle, m) for m in self._marks if m.kind == kind]
+        if forward:
+            later = [t for t in times if t > now + 1e-4]
+            target = min(later) if later else None
+        else:
+            earlier = [t for t in times if t < now - 1e-4]
+            target = max(earlier) if earlier else None
+        if target is not None:
+            self._move(handle, target)
 
     def _min_length(self) -> float:
         return min(self._frame, (self._end - self._start) / 2)
