@@ -223,12 +223,15 @@ def _list(prog: str, args: argparse.Namespace) -> int:
 
 
 def _moment_row(moment: Any) -> dict[str, Any]:
+    from moments.core.edits import kept_range
+
+    start, end = kept_range(moment)  # the clip kept: the trim inside the raw range
     return {
         "id": moment.id,
         "title": moment.title,
         "source": moment.source,
-        "start": moment.start,
-        "end": moment.end,
+        "start": start,
+        "end": end,
         "press_time": moment.press_time,
         "start_why": moment.start_why,
         "end_why": moment.end_why,

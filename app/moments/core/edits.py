@@ -149,6 +149,13 @@ class MomentEdits:
         return cls.from_json(moment.edits)
 
 
+def kept_range(moment: Moment) -> tuple[float, float]:
+    """What a Moment keeps, in source seconds: its trim inside its ranges. A press keeps a
+    wider raw range than the clip (``ui/moments/scene_link``: room to move the ends), so
+    this, not ``moment.start``/``end``, is the clip the user sees, plays and exports."""
+    return MomentEdits.of(moment).trim(moment)
+
+
 def _seconds(value: Any) -> float | None:
     if value is None:
         return None

@@ -43,6 +43,7 @@ from moments.ui.editor.model import EditorModel
 from moments.ui.editor.preview_player import PreviewPlayer
 from moments.ui.editor.preview_view import PreviewView
 from moments.ui.editor.quotes import QuoteFinder, SubtitleHint
+from moments.ui.editor.scene_snap import EditorScene, SceneSnapNote
 from moments.ui.editor.timeline import TrimTimeline
 from moments.ui.share import OutboxService, SharePanel
 
@@ -106,6 +107,8 @@ class EditorWindow(QMainWindow):
         self.addActions([self.undo_button.defaultAction(), self.redo_button.defaultAction()])
 
         self.timeline = TrimTimeline(moment, tasks, self)
+        self.scene = EditorScene(self.model, self.timeline.strip, SceneSnapNote())
+        """Shot changes on the filmstrip; a snap that arrives after the press."""
         self.captions = CaptionPanel()
         self.hashtags = HashtagField()
         self.hashtags.setAccessibleName("Hashtags")
@@ -183,6 +186,7 @@ class EditorWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.preview, 1)
+        left_layout.addWidget(self.scene.note)
         left_layout.addWidget(self.timeline)
         splitter = QSplitter()
         splitter.addWidget(left)

@@ -87,6 +87,8 @@ class CaptureController(QObject):
         self.spans = ViewedSpanRing()
         self._recorder: RingRecorder | None = None
         self._infos: dict[str, MediaInfo] = {}
+        self.shape: Callable[[Moment], Moment] | None = None
+        """Given the clock's moment at the press, the moment to keep (snapped to the scene)."""
         self.thumbnail_delay_ms = 0
         """Wait this long before decoding the thumbnail (the editor's preview decodes first)."""
         self._stream_failed = ""
@@ -130,7 +132,18 @@ class CaptureController(QObject):
                 messages.info("Nothing has been watched yet to keep as a moment.")
                 return None
             moment = Moment.new(location, ranges, press_t)
+            if self.shape is not None:
+                moment = self.shape(moment)
             window = None
+        return self._keep(moment, recorder, window)
+
+    def keep(self, moment: Moment) -> Capture:
+        """Keep ``moment`` of the open file as a press would (a suggested moment)."""
+        return self._keep(moment, None, None)
+
+    def _keep(
+        self, moment: Moment, recorder: RingRecorder | None, window: tuple[float, float] | None
+    ) -> Capture:
         job = Capture(moment)
 
         def start() -> None:

@@ -10,10 +10,12 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QDockWidget
 
+from moments.core.edits import kept_range
 from moments.core.errors import MomentsError
 from moments.core.library import Library
 from moments.core.moment import Moment
 from moments.core.paths import resources_dir
+from moments.core.scene.suggestions import Suggestion
 from moments.share.credentials import AccountStore
 from moments.share.outbox import Outbox
 from moments.share.targets import target_factory
@@ -21,6 +23,7 @@ from moments.ui.common import messages, shortcut_clash
 from moments.ui.editor import EditorWindow
 from moments.ui.moments.capture import Capture, CaptureController
 from moments.ui.moments.panel import MomentsPanel
+from moments.ui.moments.scene_link import SceneLink
 from moments.ui.share import OutboxService
 
 if TYPE_CHECKING:
@@ -72,6 +75,9 @@ class MomentsFeature(QObject):
         self._pending_editors: dict[int, EditorWindow] = {}
         """Editors opened at the press, by id(Capture), waiting for the moment's id."""
         self.panel: MomentsPanel | None = None
+        self.scenes: SceneLink | None = None
+        """Scene analysis, snapping, the viewing history and suggested moments."""
+        self._open_in_editor = False
         self.dock = QDockWidget("My Moments", window)
         self.dock.setObjectName("momentsDock")
         self.dock.hide()
@@ -104,6 +110,13 @@ class MomentsFeature(QObject):
         self.panel.deleting.connect(self._on_deleting)
         self.panel.deleted.connect(self._on_deleted)
         self.dock.setWidget(self.panel)
+        sliders = [window.transport.slider, window.fullscreen_controls.transport.slider]
+        self.scenes = SceneLink(window.player, self.library, window.tasks, window.prefs,
+                                self.controller, sliders, self)  # fmt: skip
+        self.panel.add_section(self.scenes.suggestions)
+        self.scenes.suggestions.open_requested.connect(self.open_suggestion)
+        menu.addSeparator()
+        menu.addAction(self.scenes.forget_action)
 
     def taken_shortcuts(self) -> dict[str, str]:
         """The keys the window's other commands answer (portable text → command name)."""
@@ -157,11 +170,29 @@ class MomentsFeature(QObject):
                 self.editors[moment.id] = editor
             editor.closed.connect(lambda edited, e=editor: self._on_editor_closed(e, edited))
             editor.model.saved.connect(self._refresh_panel)  # one title, one duration, live
+            if self.scenes is not None:
+                self.scenes.editor_opened(editor)
         if show_later:
             QTimer.singleShot(0, editor, lambda: _bring_up(editor))
         else:
             _bring_up(editor)
         return editor
+
+    def open_suggestion(self, source: str, item: Suggestion) -> None:
+        """Keep a suggested moment and open it in the editor (once: a second click raises
+        the editor already open on it)."""
+        if self.controller is None or self.scenes is None:
+            return
+        for editor in [*self.editors.values(), *self._pending_editors.values()]:
+            moment = editor.model.moment
+            if moment.source == source and kept_range(moment) == (item.start, item.end):
+                _bring_up(editor)
+                return
+        self._open_in_editor = True
+        try:
+            self.controller.keep(self.scenes.suggested_moment(source, item))
+        finally:
+            self._open_in_editor = False
 
     def show_panel(self) -> None:
         self.panel_action.setChecked(True)
@@ -175,6 +206,8 @@ class MomentsFeature(QObject):
             self.panel.finish_deletes()
         if self.outbox is not None:
             self.outbox.stop()
+        if self.scenes is not None:
+            self.scenes.shutdown()
         if self.controller is not None:
             self.controller.shutdown()
 
@@ -185,7 +218,9 @@ class MomentsFeature(QObject):
     # -- reactions -----------------------------------------------------------------------------
     def _on_pressed(self, job: Capture) -> None:
         self._toast_job = job
-        if self._window.prefs.edit_on_capture and not job.moment.is_live:
+        editor = None
+        wants_editor = self._window.prefs.edit_on_capture or self._open_in_editor
+        if wants_editor and not job.moment.is_live:
             if self._window.isFullScreen():
                 self._window.set_fullscreen(False)
             editor = self.edit(job.moment, show_later=True)
@@ -194,6 +229,8 @@ class MomentsFeature(QObject):
             editor.first_frame_shown.connect(lambda: job.release())
             editor.closed.connect(lambda _edited: job.release())
             QTimer.singleShot(CUT_AFTER_EDITOR_MAX_MS, self, lambda: job.release())
+        if self.scenes is not None:
+            self.scenes.pressed(job, editor)
         self._window.toast.show_message(
             f"Keeping “{job.moment.title}”…",
             button="Undo",
@@ -216,7 +253,7 @@ class MomentsFeature(QObject):
                 54, Qt.TransformationMode.SmoothTransformation
             )
         self._window.toast.show_message(
-            f"Kept “{stored.title}” ({stored.duration:.0f} s)",
+            f"Kept “{stored.title}” ({_kept_seconds(stored):.0f} s)",
             button="Undo",
             on_button=lambda: self._undo(job),
             image=image,
@@ -301,6 +338,11 @@ def open_library(window: MainWindow) -> Library | None:
         log.error("library unavailable: %s", exc)
         messages.error(str(exc), exc.details)
         return None
+
+
+def _kept_seconds(moment: Moment) -> float:
+    start, end = kept_range(moment)
+    return end - start
 
 
 def _bring_up(editor: EditorWindow) -> None:

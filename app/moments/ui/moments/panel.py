@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from moments.core.edits import MomentEdits
+from moments.core.edits import MomentEdits, kept_range
 from moments.core.library import Library
 from moments.core.moment import Moment
 from moments.core.source import display_name
@@ -178,6 +178,12 @@ class MomentsPanel(QWidget):
         self.delete_after_ms = DELETE_AFTER_MS
         self._pending_deletes: dict[int, QTimer] = {}
 
+    def add_section(self, widget: QWidget) -> None:
+        """Put ``widget`` above the list (the suggested moments of the open file)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, widget)
+
     def refresh(self) -> None:
         """Reload the list (moments and thumbnails read in a worker)."""
         self._tasks.run(self._load, name="list moments", on_success=self._show)
@@ -231,12 +237,12 @@ class MomentsPanel(QWidget):
         self._update_buttons()
 
     def _summary(self, moment: Moment) -> str:
-        start, end = MomentEdits.of(moment).trim(moment)  # as trimmed in the editor
+        start, end = kept_range(moment)
         span = f"{format_time(start)}–{format_time(end)}"
         return f"{span} · {end - start:.0f} s · {_ago(moment.created_at)}"
 
     def _details(self, moment: Moment) -> str:
-        start, end = MomentEdits.of(moment).trim(moment)
+        start, end = kept_range(moment)
         return (
             f"{moment.title}\n{display_name(moment.source)}, "
             f"{format_time(start)}–{format_time(end)} "

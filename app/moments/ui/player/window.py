@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from moments import APP_NAME, __version__
+from moments.core.edits import kept_range
 from moments.core.history import PlaybackHistory
 from moments.core.moment import Moment
 from moments.core.paths import AppDirs, resources_dir
@@ -154,14 +155,15 @@ class MainWindow(QMainWindow):
         """Play a kept moment from its start: from its source, or from its raw clip when the
         source is gone (renamed, unmounted, a live stream that moved on)."""
         source = moment.source
+        start, _ = kept_range(moment)
         available = (is_url(source) and not moment.is_live) or Path(source).is_file()
         if available and not moment.is_live:
-            self.open(source, start_at=moment.start)
+            self.open(source, start_at=start)
             return
         clip = moment.raw_clip
         if clip and Path(clip).is_file():
             _, offset = moment.pictures_for_player()  # the clip: the source is gone or live
-            self.open(clip, start_at=max(0.0, moment.start - offset))
+            self.open(clip, start_at=max(0.0, start - offset))
             if not moment.is_live:
                 self.toast.show_message(
                     f"“{display_name(source)}” is gone: playing the clip Moments kept."
@@ -176,6 +178,8 @@ class MainWindow(QMainWindow):
 
     def _on_preferences_changed(self, prefs: Preferences) -> None:
         self.moments.set_shortcut(prefs.capture_key)
+        if self.moments.scenes is not None:
+            self.moments.scenes.preferences_changed()
         self._save_prefs()
 
     def open_demo(self) -> None:
