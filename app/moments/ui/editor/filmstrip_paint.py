@@ -25,6 +25,8 @@ CUT = QColor("#4fc3f7")
 GRADUAL = QColor(79, 195, 247, 60)
 SENTENCE = QColor("#ffb74d")
 """A line of dialogue ends: a notch at the bottom."""
+MARK_EDGE = QColor(0, 0, 0, 150)
+"""Around each mark, so it reads over any picture."""
 
 
 def background(painter: QPainter, rect: QRectF) -> None:
@@ -68,22 +70,22 @@ def marks(
             if mark.span is not None:
                 a, b = x_at(mark.span[0]), x_at(mark.span[1])
                 painter.fillRect(QRectF(a, track.top(), max(1.0, b - a), track.height()), GRADUAL)
+            painter.fillRect(QRectF(x - 2, track.top(), 4, track.height()), MARK_EDGE)
             painter.fillRect(QRectF(x - 1, track.top(), 2, track.height()), CUT)
-            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setPen(MARK_EDGE)
             painter.setBrush(CUT)
             top = track.top()
             painter.drawPolygon(
-                QPolygonF([QPointF(x - 4, top), QPointF(x + 4, top), QPointF(x, top + 5)])
+                QPolygonF([QPointF(x - 6, top), QPointF(x + 6, top), QPointF(x, top + 8)])
             )
         else:
-            bottom = track.bottom()
-            painter.setPen(Qt.PenStyle.NoPen)
+            bottom, tall = track.bottom(), track.height() * 0.4
+            painter.fillRect(QRectF(x - 1.5, bottom - tall, 3, tall), MARK_EDGE)
+            painter.fillRect(QRectF(x - 0.5, bottom - tall, 1, tall), SENTENCE)
+            painter.setPen(MARK_EDGE)
             painter.setBrush(SENTENCE)
             painter.drawPolygon(
-                QPolygonF([QPointF(x - 4, bottom), QPointF(x + 4, bottom), QPointF(x, bottom - 7)])
-            )
-            painter.fillRect(
-                QRectF(x - 0.5, bottom - track.height() * 0.35, 1, track.height() * 0.35), SENTENCE
+                QPolygonF([QPointF(x - 6, bottom), QPointF(x + 6, bottom), QPointF(x, bottom - 9)])
             )
 
 
