@@ -1,7 +1,7 @@
 """Scene snapping in the real window: a press keeps the scene (a shot change to a line's
 end); a press before the analysis got there is padded and moved when it arrives (one undo
 step, a note); the editor's filmstrip shows the cuts and its handles snap to them; the
-background analysis waits while the editor previews."""
+background analysis waits while an editor is open."""
 
 from __future__ import annotations
 
@@ -203,7 +203,7 @@ def _analysis_ffmpeg() -> list[int]:
     return found
 
 
-def test_the_analysis_waits_while_the_editor_previews_and_goes_on_after(
+def test_the_analysis_waits_while_an_editor_is_open_and_goes_on_after(
     qtbot: QtBot, make_window: WindowFactory, long_video
 ) -> None:  # type: ignore[no-untyped-def]
     window = make_window(edit_on_capture=True)
@@ -214,7 +214,7 @@ def test_the_analysis_waits_while_the_editor_previews_and_goes_on_after(
     qtbot.waitUntil(lambda: bool(_analysis_ffmpeg()), timeout=30_000)
     window.moments.press()
     (editor,) = window.moments._pending_editors.values()
-    qtbot.waitUntil(lambda: analysis.paused, timeout=10_000)  # the preview plays
+    qtbot.waitUntil(lambda: analysis.paused, timeout=10_000)  # the editor is open
     assert "paused" in analysis.status
     if not analysis.facts() or not analysis.facts().complete:
         qtbot.waitUntil(lambda: all(_stopped(p) for p in _analysis_ffmpeg()), timeout=5000)

@@ -216,14 +216,13 @@ class SceneLink(QObject):
 
     # -- editors -------------------------------------------------------------------------------
     def editor_opened(self, editor: EditorWindow) -> None:
-        """Marks on its filmstrip; the background analysis pauses while its preview plays."""
+        """Marks on its filmstrip; the background analysis pauses while it is open (its
+        preview loops, its exports encode; a press still has its own window analysed)."""
         if editor in self._editors:
             return
         self._editors.append(editor)
         key = f"editor {id(editor)}"
-        editor.player.playing_changed.connect(
-            lambda playing: self.analysis.hold(key) if playing else self.analysis.release(key)
-        )
+        self.analysis.hold(key)
         editor.closed.connect(lambda _moment: self._editor_closed(editor, key))
         facts = self.analysis.facts(editor.model.moment.source)
         if facts is not None:

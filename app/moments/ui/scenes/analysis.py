@@ -7,9 +7,11 @@ has its cuts. Each stretch reaches the GUI as new ``SceneFacts`` (``facts_change
 
 - A jump far from what is analysed (a seek, a chapter) restarts it around the new playhead.
 - ``urgent(t)``: a press that found nothing analysed around it has its window analysed
-  first, without pausing for the editor that waits for it.
-- ``hold(reason)`` / ``release(reason)``: while the GUI needs the decoder (the editor's
-  preview playing, a capture) the background analysis is stopped where it is.
+  first, without pausing for the editor that waits for it, and at normal priority: the
+  idle scheduling class gets no time at all on a busy machine (seen: 3 s of CPU in 90 s
+  with the load at 17), and the user is waiting for these ~40 s of small frames.
+- ``hold(reason)`` / ``release(reason)``: while the GUI needs the decoder (an editor open:
+  its preview, its exports; a capture) the background analysis is stopped where it is.
 - ``status`` always ends in a final state: "Scenes ready", "Couldn't analyse: …".
 
 The analysis saves what it did on cancel (the sidecar cache), so a restart, a close or the
@@ -42,6 +44,9 @@ playhead, long enough that ffmpeg's start and 3 s lead-in cost little (~6 %)."""
 URGENT_WINDOW = (PAD_BEFORE + 6.0, PAD_AFTER + 8.0)
 """What a press waiting for its snap needs analysed around it (edges a little wider: a shot
 change near the edge of what is analysed waits for the frames after it)."""
+FIRST_WINDOW = (40.0, PAD_AFTER + 35.0)
+"""Before and after the playhead, analysed first: a press in the next ~35 s of playback
+finds its scene (the press needs ``PAD_BEFORE`` before and ``PAD_AFTER`` after it)."""
 JUMP_S = 3.0
 SEEK_SETTLE_MS = 400
 """A jump restarts the analysis once the playhead has stayed put this long (scrubbing)."""
@@ -234,12 +239,13 @@ class SceneAnalysis(QObject):
         signals = analyse(
             location,
             focus=request.focus,
-            window=URGENT_WINDOW if request.urgent else (40.0, 20.0),
+            window=URGENT_WINDOW if request.urgent else FIRST_WINDOW,
             only_window=request.urgent,
             cache=self._cache if self._cache is not None else True,
             progress=progress,
             cancel=ctx.cancel,
             pause=None if request.urgent else self._gate,
+            idle=not request.urgent,
             chunk_s=CHUNK_S,
         )
         latest = latest.with_signals(signals)
