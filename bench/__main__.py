@@ -21,6 +21,7 @@ ORDER = (
     "story",
     "posting_http",
     "scenes",
+    "scene_ui",
 )
 ALL = [name for name in ORDER if (Path(__file__).parent / f"{name}.py").exists()]
 
