@@ -30,13 +30,20 @@ def play_until(qtbot: QtBot, window: MainWindow, t: float) -> None:
     qtbot.waitUntil(lambda: window.player.playhead() >= t, timeout=30_000)
 
 
-def brightness_at(window: MainWindow, fraction: float) -> int:
-    """Light pixels in the upper half of the seek bar at ``fraction`` of its length."""
+def curve_at(window: MainWindow, fraction: float) -> int:
+    """Pixels in the top third of the seek bar (above its groove) at ``fraction`` of its
+    length that differ from the bar's background: the curve drawn there."""
     slider = window.transport.slider
     image = slider.grab().toImage()
     left, right = slider._groove_span()
     x = round((left + fraction * (right - left)) * image.width() / slider.width())
-    return sum(image.pixelColor(x, y).lightness() > 200 for y in range(image.height() // 2))
+    background = image.pixelColor(0, 0)
+
+    def differs(y: int) -> bool:
+        c = image.pixelColor(x, y)
+        return abs(c.red() - background.red()) + abs(c.blue() - background.blue()) > 40
+
+    return sum(differs(y) for y in range(image.height() // 3))
 
 
 def test_a_scene_replayed_three_times_shows_and_tops_the_suggestions(
@@ -70,7 +77,7 @@ def test_a_scene_replayed_three_times_shows_and_tops_the_suggestions(
     heat = slider.heat()
     assert heat is not None and heat.index(1.0) in bins
     assert heat[5] == 0.0  # never watched
-    assert brightness_at(window, heat.index(1.0) / 100) > brightness_at(window, 0.05)
+    assert curve_at(window, heat.index(1.0) / 100) > curve_at(window, 0.05)
 
     panel = link.suggestions
     qtbot.waitUntil(lambda: bool(panel.suggestions())

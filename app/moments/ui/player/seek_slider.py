@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSlider, QStyle, QStyleOptionSlider, QToolTip, QWidget
 
 from moments.core.timefmt import format_time
@@ -50,7 +50,8 @@ class SeekSlider(QSlider):
         if self._heat and self.maximum() > 0:
             painter = QPainter(self)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            _paint_heat(painter, self._heat, self._groove_span(), self.height())
+            highlight = self.palette().color(QPalette.ColorRole.Highlight)
+            _paint_heat(painter, self._heat, self._groove_span(), self.height(), highlight)
             painter.end()
         super().paintEvent(event)
 
@@ -123,12 +124,15 @@ class SeekSlider(QSlider):
         self.seek_requested.emit(self.value() / 1000.0)
 
 
-HEAT_FILL = QColor(255, 255, 255, 70)
-HEAT_LINE = QColor(255, 255, 255, 150)
+HEAT_ALPHA = 120
 
 
-def _paint_heat(painter: QPainter, heat: list[float], span: tuple[float, float], h: int) -> None:
-    """A filled curve through the bins' centres, from the bar's bottom up to its top."""
+def _paint_heat(
+    painter: QPainter, heat: list[float], span: tuple[float, float], h: int, colour: QColor
+) -> None:
+    """A filled curve through the bins' centres, from the bar's bottom up to its top, in the
+    palette's highlight colour: it reads on a light window and on the dark full-screen bar
+    alike (white was lost on the light one)."""
     left, right = span
     n = len(heat)
     step = (right - left) / n
@@ -142,7 +146,4 @@ def _paint_heat(painter: QPainter, heat: list[float], span: tuple[float, float],
     path.lineTo(QPointF(right, points[-1].y()))
     path.lineTo(QPointF(right, base))
     path.closeSubpath()
-    painter.fillPath(path, HEAT_FILL)
-    outline = QPainterPath(path)
-    painter.setPen(HEAT_LINE)
-    painter.drawPath(outline)
+    painter.fillPath(path, QColor(colour.red(), colour.green(), colour.blue(), HEAT_ALPHA))
