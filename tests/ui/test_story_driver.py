@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -16,6 +17,7 @@ from moments.core.story import ChoiceView, Decision, EndingView, StoryEngine, lo
 from moments.core.story.walk import walk
 from moments.ui.player import SwitchDeck
 from moments.ui.story import StoryDriver
+from tests.support import coded_story
 from tests.support.framecode import make_coded_video
 from tests.support.screen_strip import Run, StripSampler
 
@@ -123,3 +125,99 @@ def test_segments_on_screen_follow_walk(
     if answer is None:  # the default was taken when the timer ran out, at the choice's end
         assert decision.option == 0
         assert decision.at_ms == SEGMENTS["intro"][1]
+
+
+# -- the driver's other paths, on the ways story (tests/support/coded_story.py) -------------
+
+
+@pytest.fixture(scope="module")
+def ways_film(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return coded_story.make_film(tmp_path_factory.mktemp("ways"))
+
+
+def ways_story(film: Path, variant: str) -> Path:
+    """The ways story: ``immediate`` switches at the choice, ``untimed`` waits for the
+    viewer, ``files`` has one media file per segment."""
+    if variant == "immediate":
+        doc = coded_story.ways_doc(switch="immediate")
+    elif variant == "untimed":
+        doc = coded_story.ways_doc(timer=False)
+    else:
+        doc = coded_story.ways_doc()
+        files = coded_story.cut_segment_files(film, coded_story.SEGMENTS)
+        for name, segment in doc["segments"].items():
+            segment["media"] = files[name].name
+            segment["end"] -= segment["start"]
+            segment["start"] = 0
+        del doc["media"]
+    return coded_story.write_story(film.parent, doc, f"{variant}.story.json")
+
+
+def play_answers(
+    qtbot: QtBot, story: Path, answers: list[int], *, when: str = "shown"
+) -> tuple[list[str], list[object]]:
+    """Play ``story`` answering each choice in turn, as soon as it shows (``shown``) or once
+    the picture holds at the segment's end (``held``); the segments on screen and events."""
+    deck = SwitchDeck()
+    qtbot.addWidget(deck)
+    deck.setFixedSize(640, 360)
+    deck.show()
+    qtbot.waitExposed(deck)
+    QApplication.processEvents()
+    driver = StoryDriver(deck, StoryEngine(load_story(story)))
+    events: list[object] = []
+    left = list(answers)
+
+    def answer(_view: object) -> None:
+        if not left:
+            return
+        if when == "shown":
+            driver.choose(left.pop(0))
+        else:
+            QTimer.singleShot(50, when_held)
+
+    def when_held() -> None:
+        if not driver.holding:
+            QTimer.singleShot(50, when_held)
+            return
+        events.append("held")
+        QTimer.singleShot(600, lambda: driver.choose(left.pop(0)))
+
+    for signal in (driver.choice_shown, driver.choice_closed, driver.ended):
+        signal.connect(events.append)
+    driver.choice_shown.connect(answer)
+    corner = deck.mapToGlobal(deck.rect().topLeft())
+    sampler = StripSampler((corner.x(), corner.y(), 640, 360)).start()
+    try:
+        driver.start()
+        qtbot.waitUntil(
+            lambda: any(isinstance(e, EndingView) and e.title == "Home" for e in events),
+            timeout=40_000,
+        )
+    finally:
+        runs = sampler.stop()
+        driver.stop()
+        deck.release()
+    return coded_story.segments_seen(runs), events
+
+
+@pytest.mark.parametrize("variant", ["immediate", "untimed", "files"])
+def test_switches_go_back_and_per_segment_files_follow_walk(
+    qtbot: QtBot, ways_film: Path, variant: str
+) -> None:
+    """Right, whose false ending goes back to the choice, then left to the end: on screen in
+    walk's order, whether the switch is immediate, the choice waits for the viewer, or every
+    segment is a file of its own."""
+    story = ways_story(ways_film, variant)
+    shown, events = play_answers(
+        qtbot, story, [1, 0], when="held" if variant == "untimed" else "shown"
+    )
+    expected = [step.clip.segment for step in walk(load_story(story), ["1", "0"]).steps]
+    assert expected == ["intro", "right", "lost", "intro", "left", "home"]
+    assert shown == expected
+    decisions = [e for e in events if isinstance(e, Decision)]
+    assert [d.option for d in decisions] == [1, 0] and not any(d.timed_out for d in decisions)
+    if variant == "immediate":  # cut at the choice, long before the intro's end
+        assert all(d.switch_at_ms == d.at_ms < 2500 for d in decisions)
+    if variant == "untimed":
+        assert events.count("held") == 2

@@ -118,6 +118,8 @@ class SwitchDeck(QWidget):
     """key, a sentence for the user."""
     player_added = Signal(object)
     """A new Player joined the deck (before it opens anything)."""
+    double_clicked = Signal()
+    """On any of its views (the window's fullscreen toggle)."""
 
     def __init__(
         self, parent: QWidget | None = None, *, vlc_args: list[str] | None = None, slots: int = 5
@@ -176,6 +178,8 @@ class SwitchDeck(QWidget):
     def prepare(self, key: Hashable, location: str, start_s: float) -> None:
         """Get ``location`` paused on its frame at ``start_s`` under the view on screen."""
         slot = self._slot_for(key)
+        if slot is self._current:  # the same clip again (play again): another player
+            slot.key, slot = None, None
         if slot is not None and slot.location == location and abs(slot.start - start_s) < 1e-4:
             if slot.stage == "ready":
                 self.prepared.emit(key)
@@ -222,8 +226,7 @@ class SwitchDeck(QWidget):
             raise KeyError(f"branch {key!r} was not prepared")
         if slot.stage != "ready":
             log.warning("branch %r not ready at its switch: holding the picture", key)
-            self._waiting_for = key
-            self._current.player.pause()
+            self.switch_when_ready(key)
             return False
         self._waiting_for = None
         log.debug("switch to %r (slot %d)", key, self._slots.index(slot))
@@ -238,6 +241,17 @@ class SwitchDeck(QWidget):
         QTimer.singleShot(AUDIO_OVERLAP_MS, lambda: self._left(old))
         self.switched.emit(key, slot.player)
         return True
+
+    def switch_when_ready(self, key: Hashable) -> None:
+        """Put ``key``'s player on screen as soon as it is pre-rolled (at once if it is);
+        the picture on screen holds meanwhile (a cut: going back, resuming)."""
+        if self.is_ready(key):
+            self.switch(key)
+            return
+        self._deadline = None
+        self._at_deadline.cancel()
+        self._waiting_for = key
+        self._current.player.pause()
 
     def switch_at(self, key: Hashable, media_s: float) -> None:
         """Switch to ``key`` when the player on screen reaches ``media_s`` (its segment's
@@ -275,6 +289,7 @@ class SwitchDeck(QWidget):
         view = VideoView(self)
         view.setMinimumSize(1, 1)
         view.setGeometry(self.rect())
+        view.double_clicked.connect(self.double_clicked)
         player = Player(self, vlc_args=self._vlc_args)
         player.attach_window(int(view.winId()))
         keep_contents_when_covered(int(view.winId()))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from moments.core.errors import StoryError
 from moments.core.story import (
+    ChoiceView,
     Clip,
     Decision,
     EndingKind,
@@ -42,12 +43,24 @@ class StoryDriver(QObject):
     failed = Signal(str)
     """A sentence for the user: the story cannot go on (a branch's media cannot play…)."""
 
-    def __init__(self, deck: SwitchDeck, engine: StoryEngine, parent: QObject | None = None):
+    def __init__(
+        self,
+        deck: SwitchDeck,
+        engine: StoryEngine,
+        parent: QObject | None = None,
+        *,
+        timers: bool = True,
+    ):
         super().__init__(parent)
         self.deck = deck
         self.engine = engine
+        self.timers = timers
+        """False (the viewer's preference): no choice is timed; the picture holds at the
+        segment's end until the viewer chooses."""
         self._cue = PlayheadDeadline(self)
         self._expected: Clip | None = None
+        self._cutting: Clip | None = None
+        """A clip cut to (not a seamless switch), until it is on screen."""
         self._waiting = False
         """The segment ended with its choice still open (no timer): the picture holds."""
         deck.switched.connect(self._on_switched)
@@ -82,6 +95,16 @@ class StoryDriver(QObject):
     def position_ms(self) -> int:
         return round(self.player().playhead() * 1000)
 
+    @property
+    def holding(self) -> bool:
+        """The segment is over and the picture holds until the viewer chooses."""
+        return self._waiting
+
+    def timed(self, choice: ChoiceView) -> bool:
+        """Whether ``choice`` runs a timer here: the story's, unless the viewer turned
+        timers off."""
+        return choice.timer and self.timers
+
     def player(self) -> Player:
         return self.deck.player()
 
@@ -91,11 +114,15 @@ class StoryDriver(QObject):
 
     # -- scheduling -------------------------------------------------------------------------
     def _cut_to(self, clip: Clip) -> None:
-        """Show ``clip`` now, not seamlessly (start, go back, resume)."""
+        """Show ``clip`` as soon as it is pre-rolled (start, go back, resume, play again):
+        the picture on screen holds meanwhile. Opening it in the player on screen would
+        show the file's first frame for a moment before libVLC reaches the start time."""
         self.stop()
         self._waiting = False
-        self.deck.open(str(clip.media), start_at=clip.start_ms / 1000, key=clip)
-        self._entered(clip)
+        self._expected = None
+        self._cutting = clip
+        self.deck.prepare(clip, str(clip.media), clip.start_ms / 1000)
+        self.deck.switch_when_ready(clip)
 
     def _entered(self, clip: Clip) -> None:
         self._expected = None
@@ -108,7 +135,9 @@ class StoryDriver(QObject):
         else:
             self._plan_next(clip)
 
-    def _plan_next(self, clip: Clip) -> None:
+    def _plan_next(self, clip: Clip, *, held: bool = False) -> None:
+        """Arm what follows ``clip``; ``held``: its last frame is on screen, paused (a choice
+        without a timer was waited for), so a switch happens now."""
         following = self.engine.upcoming
         decision = self.engine.decision
         switch_ms = decision.switch_at_ms if decision is not None else clip.end_ms
@@ -124,7 +153,7 @@ class StoryDriver(QObject):
             return
         self._preroll(following, switch_ms)
         self._expected = following
-        if switch_ms <= self.position_ms():
+        if held or switch_ms <= self.position_ms():
             self.deck.switch(following)
         else:
             self.deck.switch_at(following, switch_ms / 1000)
@@ -135,7 +164,8 @@ class StoryDriver(QObject):
             return
         now = self.engine.now
         switch_decides = False
-        if choice.timer and choice.switch is SwitchMode.SEGMENT_END:
+        timed = self.timed(choice)
+        if timed and choice.switch is SwitchMode.SEGMENT_END:
             # The default's switch is armed now: a timer running out at the segment's end
             # must not make the switch wait for the decision — the switch makes it.
             default = choice.option(choice.default).leads_to
@@ -146,19 +176,22 @@ class StoryDriver(QObject):
         self.choice_shown.emit(choice)
         if self.engine.choice is None or switch_decides:
             return  # chosen at once, or the default's switch takes it
-        if choice.timer:
+        if timed:
             self._at(choice.disappear_ms, self._timed_out)
         else:
-            self._at(self.engine.now.end_ms, self._hold_for_choice)
+            # Paused two frames early, like an ending: libVLC shows a frame or two more.
+            frame_ms = self.player().frame_duration() * 1000
+            self._at(round(self.engine.now.end_ms - 2 * frame_ms), self._hold_for_choice)
 
     def _timed_out(self) -> None:
         if self.engine.choice is not None:
             self._decided(self.engine.timeout())
 
     def _hold_for_choice(self) -> None:
+        """The segment's last frame stays up until the viewer chooses."""
         if self.engine.choice is not None:
             self._waiting = True
-            self.player().pause()
+            self._hold_last_frame(self.engine.now.end_ms)
 
     def _decided(self, decision: Decision) -> None:
         self._cue.cancel()
@@ -167,7 +200,7 @@ class StoryDriver(QObject):
                 self.deck.forget(branch)
         self.choice_closed.emit(decision)
         was_waiting, self._waiting = self._waiting, False
-        self._plan_next(self.engine.now)
+        self._plan_next(self.engine.now, held=was_waiting)
         if was_waiting and not self.player().is_playing():
             self.player().play()
 
@@ -185,21 +218,28 @@ class StoryDriver(QObject):
             self._ended(shown)
 
     def _ended(self, ending: EndingView) -> None:
-        player = self.player()
-        player.pause()
-        end_ms = self.engine.story.segments[ending.segment].end_ms
-        player.seek(end_ms / 1000 - player.frame_duration() / 2)  # its last frame stays up
+        self._hold_last_frame(self.engine.story.segments[ending.segment].end_ms)
         self.ended.emit(ending)
         if ending.kind is EndingKind.GO_BACK and self.engine.can_go_back:
             QTimer.singleShot(FALSE_ENDING_PAUSE_MS, self._after_false_ending)
         elif ending.kind is EndingKind.PLAY_AGAIN:
             QTimer.singleShot(FALSE_ENDING_PAUSE_MS, self.play_again)
 
+    def _hold_last_frame(self, end_ms: int) -> None:
+        player = self.player()
+        player.pause()
+        player.seek(end_ms / 1000 - player.frame_duration() / 2)
+
     def _after_false_ending(self) -> None:
         if self.engine.ending is not None and self.engine.can_go_back:
             self.go_back()
 
     def _on_switched(self, key: object, _player: Player) -> None:
+        cut = self._cutting
+        if cut is not None and key == cut:
+            self._cutting = None
+            self._entered(cut)
+            return
         if self._expected is None or key != self._expected:
             return
         if self.engine.choice is not None:  # the default's switch came with the timer's end
