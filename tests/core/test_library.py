@@ -356,3 +356,32 @@ def test_a_schema_3_library_gains_the_why_columns(tmp_path: Path) -> None:
     (old,) = library.list_moments()
     assert (old.start_why, old.end_why) == ("", "")
     library.close()
+
+
+def test_a_story_moment_keeps_where_the_story_was(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib.sqlite3")
+    clip = str(tmp_path / "media" / "story-1.mkv")
+    where = {"story": "/s/a.story.json", "segment": "hall", "state": {"brave": True}}
+    moment = Moment.new(clip, [SourceRange(clip, 0, 12.0)], 10.0).with_story(where)
+    stored = library.add_moment(moment)
+    assert library.get(stored.id or 0) == stored and stored.story == where
+    plain = library.add_moment(Moment.new("/a.mkv", [SourceRange("/a.mkv", 0, 1)], 0.5))
+    assert plain.story == {} and (library.get(plain.id or 0) or plain).story == {}
+    library.close()
+
+
+def test_a_schema_5_library_gains_the_story_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:5]:
+        conn.executescript(script)
+    conn.execute("INSERT INTO moments (title, source, ranges, press_time, created_at) "
+                 "VALUES ('t', '/a.mkv', '[{\"source\": \"/a.mkv\", \"start\": 1, \"end\": 2}]', "
+                 "1.5, 1)")  # fmt: skip
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    library = Library(path)
+    (old,) = library.list_moments()
+    assert old.story == {}
+    library.close()

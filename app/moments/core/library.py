@@ -103,10 +103,14 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at REAL NOT NULL
     )
     """,
+    # 6: where an interactive story was when the moment was kept (JSON; '{}' for films)
+    """
+    ALTER TABLE moments ADD COLUMN story TEXT NOT NULL DEFAULT '{}'
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _COLUMNS = "id, title, source, ranges, press_time, created_at, raw_clip, raw_offset, thumbnail"
-_COLUMNS += ", edits, is_live, start_why, end_why"
+_COLUMNS += ", edits, is_live, start_why, end_why, story"
 _POST_COLUMNS = (
     "id, moment_id, export_id, target, account, file, text, alt_text, hashtags, options, "
     "state, progress, url, remote_id, error, error_kind, attempts, next_try_at, "
@@ -568,11 +572,12 @@ class Library:
             int(moment.is_live),
             moment.start_why,
             moment.end_why,
+            json.dumps(moment.story),
         )
 
     def _from_row(self, row: tuple[Any, ...]) -> Moment:
         (mid, title, source, ranges, press, created, raw, offset, thumb, edits, live, start_why,
-         end_why) = row  # fmt: skip
+         end_why, story) = row  # fmt: skip
         return Moment(
             id=int(mid),
             title=str(title),
@@ -587,6 +592,7 @@ class Library:
             is_live=bool(live),
             start_why=str(start_why),
             end_why=str(end_why),
+            story=_json_object(story),
         )
 
     def _stored_path(self, path: Path | str | None) -> str | None:
@@ -650,3 +656,12 @@ def _storage_error(exc: sqlite3.Error) -> StorageError:
     if "readonly" in text or "read-only" in text:
         return StorageError("The Moments library is read-only: nothing was changed.", details=text)
     return StorageError(f"The Moments library could not be written: {text}.", details=text)
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """A JSON object column; anything else (damaged by hand) reads as empty."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

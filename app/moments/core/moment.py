@@ -72,6 +72,10 @@ class Moment:
     """Why the start is where it is: ``cut``, ``sentence``, ``pause`` or ``clock``
     (``core/scene/snapping``); empty for moments kept before Moments said."""
     end_why: str = ""
+    story: dict[str, Any] = field(default_factory=dict)
+    """For a moment kept in an interactive story, where the story was (JSON): the story file,
+    its identity and title, the segment, the state and the run to resume it
+    (``StoryEngine.snapshot``); empty otherwise."""
 
     def __post_init__(self) -> None:
         if not self.ranges:
@@ -133,6 +137,9 @@ class Moment:
 
     def with_why(self, start_why: str, end_why: str) -> Moment:
         return replace(self, start_why=start_why, end_why=end_why)
+
+    def with_story(self, story: dict[str, Any]) -> Moment:
+        return replace(self, story=dict(story))
 
     def with_edits(self, edits: dict[str, Any]) -> Moment:
         return replace(self, edits=dict(edits))
