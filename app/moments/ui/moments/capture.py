@@ -28,6 +28,12 @@ from moments.media.capture import capture, probe_clip, save_thumbnail
 from moments.media.probe import MediaInfo, probe
 from moments.media.ring import RingRecorder, free_udp_port
 from moments.ui.common import Task, TaskContext, TaskRunner, messages
+from moments.ui.moments.story_capture import (
+    StoryPress,
+    StorySource,
+    save_story_moment,
+    story_moment,
+)
 from moments.ui.player import Player
 
 log = logging.getLogger(__name__)
@@ -93,6 +99,8 @@ class CaptureController(QObject):
         """Wait this long before decoding the thumbnail (the editor's preview decodes first)."""
         self._stream_failed = ""
         """Why the player gave up on the live stream being recorded ("" while it plays)."""
+        self.story_source: StorySource | None = None
+        """Set while a story plays (story mode): a press keeps what the story showed."""
         player.position_changed.connect(self._on_position)
         player.media_changed.connect(self._on_media_changed)
         player.error.connect(self._on_player_error)
@@ -108,6 +116,10 @@ class CaptureController(QObject):
     # -- the press ---------------------------------------------------------------------------
     def press(self) -> Capture | None:
         """Keep the last seconds seen (plus a few after). Returns at once."""
+        before, after = self._prefs.moment_before_s, self._prefs.moment_after_s
+        story = self.story_source(before, after) if self.story_source is not None else None
+        if story is not None:
+            return self._press_story(story)
         location = self._player.location()
         if location is None:
             messages.info("Open a video first: the Moments button keeps what you just watched.")
@@ -116,7 +128,6 @@ class CaptureController(QObject):
         press_wall = time.monotonic()
         if self._prefs.pause_on_capture:
             self._player.pause()
-        before, after = self._prefs.moment_before_s, self._prefs.moment_after_s
         recorder = self._recorder
         if recorder is not None:
             moment = self._live_moment(recorder, location, press_wall, before, after)
@@ -144,13 +155,25 @@ class CaptureController(QObject):
     def _keep(
         self, moment: Moment, recorder: RingRecorder | None, window: tuple[float, float] | None
     ) -> Capture:
+        return self._launch(moment, lambda ctx: self._save(ctx, moment, recorder, window))
+
+    def _press_story(self, story: StoryPress) -> Capture | None:
+        """In a story: the played spans joined (across branch switches) are the clip."""
+        if not story.spans:
+            messages.info("Nothing of the story has been watched yet to keep as a moment.")
+            return None
+        moment = story_moment(story, self._library.media_dir)
+        library, spans = self._library, story.spans
+        return self._launch(moment, lambda ctx: save_story_moment(ctx, library, moment, spans))
+
+    def _launch(self, moment: Moment, work: Callable[[TaskContext], Moment]) -> Capture:
         job = Capture(moment)
 
         def start() -> None:
             if job.undone:
                 return
             job.task = self._tasks.run(
-                lambda ctx: self._save(ctx, moment, recorder, window),
+                work,
                 name="capture",
                 on_success=lambda result: self._on_saved(job, result),
                 on_error=lambda error: self._on_failed(job, error),

@@ -220,7 +220,7 @@ class MomentsFeature(QObject):
         self._toast_job = job
         editor = None
         wants_editor = self._window.prefs.edit_on_capture or self._open_in_editor
-        if wants_editor and not job.moment.is_live:
+        if wants_editor and not _made_after_press(job.moment):
             if self._window.isFullScreen():
                 self._window.set_fullscreen(False)
             editor = self.edit(job.moment, show_later=True)
@@ -245,8 +245,8 @@ class MomentsFeature(QObject):
         if editor is not None:
             self.editors[stored.id] = editor
             editor.moment_saved(stored)
-        elif self._window.prefs.edit_on_capture and job.moment.is_live:
-            self.edit(stored)  # a live moment can be shown once its clip is cut
+        elif self._window.prefs.edit_on_capture and _made_after_press(job.moment):
+            self.edit(stored)  # shown once its clip is cut (a live ring's, a story's joined)
         image = None
         if job.thumbnail is not None and not job.thumbnail.isNull():
             image = QPixmap.fromImage(job.thumbnail).scaledToHeight(
@@ -349,3 +349,9 @@ def _bring_up(editor: EditorWindow) -> None:
     editor.show()
     editor.raise_()
     editor.activateWindow()
+
+
+def _made_after_press(moment: Moment) -> bool:
+    """A moment whose pictures exist only once its capture is done: cut from a live ring, or
+    joined from a story's played spans."""
+    return moment.is_live or bool(moment.story)
