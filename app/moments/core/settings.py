@@ -60,6 +60,9 @@ class Preferences:
     remember_viewing: bool = True
     """Keep a private history of what is watched again, paused on and kept (the curve over
     the seek bar, rewatches in suggested moments). It never leaves this machine."""
+    story_timers: bool = True
+    """Interactive stories give choices their time limit; off (accessibility), every choice
+    waits for the viewer and the default is never taken for them."""
     preset_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Preset id → limits that replace the built-in ones (``docs/presets.md``): platforms
     change them faster than Moments is released. Kept as written; ``effective_preset``

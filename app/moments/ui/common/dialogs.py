@@ -18,7 +18,8 @@ from moments.core.source import is_url
 
 VIDEO_FILTER = (
     "Media (*.mp4 *.m4v *.mkv *.webm *.mov *.avi *.wmv *.flv *.ts *.m2ts *.mts *.mpg *.mpeg "
-    "*.ogv *.3gp *.mp3 *.m4a *.aac *.flac *.ogg *.opus *.wav *.m3u *.m3u8 *.pls);;All files (*)"
+    "*.ogv *.3gp *.mp3 *.m4a *.aac *.flac *.ogg *.opus *.wav *.m3u *.m3u8 *.pls *.story.json);;"
+    "Interactive stories (*.story.json);;All files (*)"
 )
 SUBTITLE_FILTER = "Subtitles (*.srt *.vtt *.ass *.ssa *.sub);;All files (*)"
 

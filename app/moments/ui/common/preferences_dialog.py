@@ -103,6 +103,13 @@ class PreferencesDialog(QDialog):
         self.resume.setObjectName("resumePlayback")
         self.resume.setChecked(prefs.resume_playback)
         form.addRow(self.resume)
+        self.story_timers = QCheckBox("Interactive stories: choices have a time limit")
+        self.story_timers.setObjectName("storyTimers")
+        self.story_timers.setToolTip(
+            "Off: every choice waits for you, and the picture holds until you choose."
+        )
+        self.story_timers.setChecked(prefs.story_timers)
+        form.addRow(self.story_timers)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -146,6 +153,7 @@ class PreferencesDialog(QDialog):
         prefs.resume_playback = self.resume.isChecked()
         prefs.snap_moments = self.snap.isChecked()
         prefs.remember_viewing = self.remember.isChecked()
+        prefs.story_timers = self.story_timers.isChecked()
         prefs.clamp()
         self.accept()
         self.changed.emit(prefs)

@@ -91,9 +91,9 @@ class MenuBar:
 
         self.moments = bar.addMenu("&Moments")
 
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction("Check &Installation…", window.show_doctor)
-        help_menu.addAction(f"&About {APP_NAME}", window.show_about)
+        self.help = bar.addMenu("&Help")
+        self.help.addAction("Check &Installation…", window.show_doctor)
+        self.help.addAction(f"&About {APP_NAME}", window.show_about)
 
     def fill_recent(self) -> None:
         window, menu = self._window, self.recent

@@ -45,6 +45,7 @@ from moments.ui.player.player import Player, PlayerState, vlc_arguments
 from moments.ui.player.transport import TransportBar
 from moments.ui.player.video_view import VideoView
 from moments.ui.player.x11_backing import keep_contents_when_covered
+from moments.ui.story import StoryMode, is_story_file
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,10 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(self.transport)
+        self.controls = QStackedWidget()
+        """The transport bar, or a story's bar in story mode."""
+        self.controls.addWidget(self.transport)
+        layout.addWidget(self.controls)
         self.setCentralWidget(central)
         self.toast = Toast(self.stack, self)
         self.osd = Osd(self.stack, self, self.player, self.player_actions)
@@ -101,6 +105,7 @@ class MainWindow(QMainWindow):
             self.player_actions.install_on(target)
         self.menus = MenuBar(self)
         self.moments = MomentsFeature(self)
+        self.story = StoryMode(self)
         self.player_actions.fullscreen.toggled.connect(self.set_fullscreen)
         self.video.double_clicked.connect(self.player_actions.fullscreen.toggle)
         self.video.mouse_moved.connect(self.fullscreen.poke)
@@ -130,8 +135,12 @@ class MainWindow(QMainWindow):
     def open(self, location: str, *, start_at: float | None = None) -> None:
         """Open a file or URL and play it from ``start_at``, or where it was left."""
         self._remember_position()
-        self.stack.setCurrentWidget(self.video)
         location = normalize_location(location)
+        if is_story_file(location):
+            self.story.open(location)
+            return
+        self.story.leave()
+        self.stack.setCurrentWidget(self.video)
         point = None
         if start_at is None and self.prefs.resume_playback:
             point = self.history.resume_point(location)
@@ -180,6 +189,7 @@ class MainWindow(QMainWindow):
         self.moments.set_shortcut(prefs.capture_key)
         if self.moments.scenes is not None:
             self.moments.scenes.preferences_changed()
+        self.story.preferences_changed(prefs)
         self._save_prefs()
 
     def open_demo(self) -> None:
@@ -251,14 +261,14 @@ class MainWindow(QMainWindow):
             return
         if on:
             self.menuBar().hide()
-            self.transport.hide()
+            self.controls.hide()
             self.showFullScreen()
             self.fullscreen.enter()
         else:
             self.fullscreen.leave()
             self.showNormal()
             self.menuBar().show()
-            self.transport.show()
+            self.controls.show()
         if self.player_actions.fullscreen.isChecked() != on:
             self.player_actions.fullscreen.setChecked(on)
 
@@ -383,6 +393,7 @@ class MainWindow(QMainWindow):
         self.settings.ui.window_geometry = geometry_text(self.saveGeometry())
         self.settings.save_ui()
         self._save_prefs()
+        self.story.shutdown()
         self.moments.shutdown()
         self.tasks.close()
         self.tasks.wait(10_000)
