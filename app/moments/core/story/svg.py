@@ -42,7 +42,8 @@ def story_svg(story: Story, progress: StoryProgress | None = None) -> str:
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'fill="#7b8497"/></marker></defs>',
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        # Sizes in user units: QtSvg (the path map) takes "100%" as 100 px.
+        f'<rect width="{plan.width:.0f}" height="{plan.height:.0f}" fill="#ffffff"/>',
     ]
     seen = set(progress.seen) if progress else None
     for edge in plan.edges:

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         messages.bridge().message.connect(self._on_message)
 
         self._demo_task: Task | None = None
+        self.demo_opens = False  # the demo film being made opens: nothing else was opened
         self._resume_timer = QTimer(self)
         self._resume_timer.setInterval(RESUME_SAVE_MS)
         self._resume_timer.timeout.connect(self._remember_position)
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
     def open(self, location: str, *, start_at: float | None = None) -> None:
         """Open a file or URL and play it from ``start_at``, or where it was left."""
         self._remember_position()
+        self.demo_opens = False
         location = normalize_location(location)
         if is_story_file(location):
             self.story.open(location)
@@ -209,10 +211,11 @@ class MainWindow(QMainWindow):
             progress=0.0,
             buttons={"cancel-demo": "Cancel"},
         )
+        self.demo_opens = True
         self._demo_task = self.tasks.run(
             lambda ctx: make_demo(folder, progress=ctx.progress, cancel=ctx.cancel),
             name="demo film",
-            on_progress=lambda p: self.panel.set_progress(p.fraction),
+            on_progress=lambda p: self._on_demo_progress(p.fraction),
             on_success=self._on_demo_ready,
             on_error=self._on_demo_failed,
         )
@@ -347,19 +350,24 @@ class MainWindow(QMainWindow):
         elif key == "cancel-demo" and self._demo_task is not None:
             self._demo_task.cancel()
 
+    def _on_demo_progress(self, fraction: float | None) -> None:
+        if self.demo_opens:
+            self.panel.set_progress(fraction)
+
     def _on_demo_ready(self, path: Path) -> None:
         self._demo_task = None
-        if self.stack.currentWidget() is self.panel:  # not if a file was opened meanwhile
+        if self.demo_opens:
             self.open(str(path))
 
     def _on_demo_failed(self, error: BaseException) -> None:
         self._demo_task = None
-        if self.stack.currentWidget() is self.panel:
-            self.panel.show_message(
-                "The demo film could not be made",
-                str(error),
-                buttons={"demo": "Try again", "open": "Open a file…"},
-            )
+        if not self.demo_opens:
+            return
+        self.panel.show_message(
+            "The demo film could not be made",
+            str(error),
+            buttons={"demo": "Try again", "open": "Open a file…"},
+        )
 
     def _on_volume(self, volume: int, muted: bool) -> None:
         self.prefs.volume, self.prefs.muted = volume, muted

@@ -125,6 +125,7 @@ class StoryMode(QObject):
     def open_demo(self) -> None:
         """Play the demo story, generating it first (once) with progress shown."""
         window = self._window
+        window.demo_opens = False  # the demo film being made will not open over the story
         folder = window.dirs.demo
         if demo_story_is_ready(folder):
             self.open(str(demo_story_path(folder)))
@@ -132,6 +133,7 @@ class StoryMode(QObject):
         if self._demo_task is not None:
             return
         self.leave(show_video=False)
+        token = self._opening  # opening anything else meanwhile cancels the story's opening
         window.player.pause()
         window.stack.setCurrentWidget(window.panel)
         window.panel.show_message(
@@ -144,9 +146,9 @@ class StoryMode(QObject):
         self._demo_task = window.tasks.run(
             lambda ctx: make_demo_story(folder, progress=ctx.progress, cancel=ctx.cancel),
             name="demo story",
-            on_progress=lambda p: window.panel.set_progress(p.fraction),
-            on_success=self._on_demo_ready,
-            on_error=self._on_demo_failed,
+            on_progress=lambda p: self._on_demo_progress(token, p.fraction),
+            on_success=lambda path: self._on_demo_ready(token, path),
+            on_error=lambda error: self._on_demo_failed(token, error),
         )
 
     def preferences_changed(self, prefs: Preferences) -> None:
@@ -343,12 +345,19 @@ class StoryMode(QObject):
         elif key == "cancel-story-demo" and self._demo_task is not None:
             self._demo_task.cancel()
 
-    def _on_demo_ready(self, path: Path) -> None:
-        self._demo_task = None
-        self.open(str(path))
+    def _on_demo_progress(self, token: int, fraction: float | None) -> None:
+        if token == self._opening:
+            self._window.panel.set_progress(fraction)
 
-    def _on_demo_failed(self, error: BaseException) -> None:
+    def _on_demo_ready(self, token: int, path: Path) -> None:
         self._demo_task = None
+        if token == self._opening:
+            self.open(str(path))
+
+    def _on_demo_failed(self, token: int, error: BaseException) -> None:
+        self._demo_task = None
+        if token != self._opening:
+            return
         cancelled = isinstance(error, CancelledError)
         self._window.panel.show_message(
             "The demo story was not made" if cancelled else "The demo story could not be made",

@@ -69,14 +69,19 @@ class PathMapDialog(QDialog):
     def _on_drawn(self, svg: str) -> None:
         self.graph.load(QByteArray(svg.encode("utf-8")))
         size = self.graph.renderer().defaultSize()
-        fitted = size.scaled(MAX_SHOWN, Qt.AspectRatioMode.KeepAspectRatio)
+        most = QSize(MAX_SHOWN)
+        screen = self.screen()
+        if screen is not None:  # the dialog, the summary beside the map, stays on screen
+            room = screen.availableGeometry().size() - QSize(self.summary.minimumWidth() + 80, 140)
+            most = most.boundedTo(room.expandedTo(QSize(480, 320)))
+        fitted = size.scaled(most, Qt.AspectRatioMode.KeepAspectRatio)
         # Small maps are shown whole; a large one keeps its size and scrolls.
         shown = fitted if fitted.width() >= size.width() * 0.6 else size
         self.graph.setFixedSize(shown)
         self.area.setWidgetResizable(False)
         self.area.setWidget(self.graph)
         self.area.setMinimumSize(
-            min(shown.width() + 4, MAX_SHOWN.width()), min(shown.height() + 4, MAX_SHOWN.height())
+            min(shown.width() + 4, most.width()), min(shown.height() + 4, most.height())
         )
         self.drawn = True
         self.adjustSize()
