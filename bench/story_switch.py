@@ -14,7 +14,8 @@ before or the first after never shown, anything else shown between (black). Targ
 "steady playback" counts the switches around which playback itself showed every frame on
 time: on a busy machine the others measure the machine more than the switch. The audio
 goes to libVLC's audio callbacks (``ui/player/audio_tap.py``) instead of a sound card:
-every block with its play time, on the clock the screen samples use.
+every block with its play time, on the clock the screen samples use. A "jump" is the
+step a player starting or stopping puts in the sound (0: faded, 1: cut at the wave's top).
 Needs a display (``make bench`` provides Xvfb). ``STORY_SWITCHES=N`` changes the count.
 """
 
@@ -52,7 +53,9 @@ def main() -> None:
             rows.append([fps, method, median(good), max(good), f"{within}/{len(errors)}", steady])
             silent = [a.silent_ms for a in audio]
             doubled = [a.doubled_ms for a in audio]
-            sound.append([fps, method, median(silent), max(silent), median(doubled), max(doubled)])
+            jump = [a.jump for a in audio]
+            spread = [median(silent), max(silent), median(doubled), max(doubled)]
+            sound.append([fps, method, *spread, median(jump), max(jump)])
         ratios.append(medians["deck"] / max(1e-9, medians["set_media/play"]))
     table(
         "Branch switch error on screen (frames; target <= 1)",
@@ -60,8 +63,9 @@ def main() -> None:
         rows,
     )
     table(
-        "Audio at the switch (ms; silence: longest with no sound, doubled: both players)",
-        ["fps", "switch", "silence median", "worst", "doubled median", "worst"],
+        "Audio at the switch (ms; silence: longest with no sound, doubled: both players; "
+        "jump: a sound starting or stopping, in the tone's peak: a click)",
+        ["fps", "switch", "silence median", "worst", "doubled median", "worst", "jump", "worst"],
         sound,
     )
     print(

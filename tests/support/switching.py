@@ -30,24 +30,43 @@ class AudioAtSwitch:
     """The longest stretch with no audio from any player."""
     doubled_ms: float
     """How long two players sounded at once."""
+    jump: float = 0.0
+    """The largest step a player's sound starting or stopping puts in the mix (a click),
+    in the loudest level heard around the switch: 0 when each fades in and out, up to 1
+    when one starts or stops at the top of the tone's wave."""
+
+
+EDGE_GAP_S = 0.002
+"""A player's blocks closer than this play on (their times come from pts, rounded)."""
 
 
 def audio_at_switch(taps: list[AudioTap], at: float) -> AudioAtSwitch:
     """From every player's heard audio, on one clock."""
     start, stop = at - 0.2, at + 0.3
     cover = np.zeros(round((stop - start) / RESOLUTION_S), np.int8)
+    edges: list[float] = []
+    peak = 0.0
     for tap in taps:
-        for block in tap.heard():
+        blocks = [b for b in tap.heard() if b.end > start and b.at < stop]
+        for k, block in enumerate(blocks):
             first = max(0, round((block.at - start) / RESOLUTION_S))
             last = min(len(cover), round((block.end - start) / RESOLUTION_S))
             if last > first:
                 cover[first:last] += 1
+            level = np.abs(block.samples.astype(np.float64))
+            peak = max(peak, float(level.max()))
+            if block.at > start and (k == 0 or block.at - blocks[k - 1].end > EDGE_GAP_S):
+                edges.append(float(level[0].max()))
+            last_one = k == len(blocks) - 1
+            if block.end < stop and (last_one or blocks[k + 1].at - block.end > EDGE_GAP_S):
+                edges.append(float(level[-1].max()))
     longest = run = 0
     for covered in cover:
         run = 0 if covered else run + 1
         longest = max(longest, run)
     doubled = int((cover > 1).sum())
-    return AudioAtSwitch(longest * RESOLUTION_S * 1000, doubled * RESOLUTION_S * 1000)
+    jump = max(edges, default=0.0) / peak if peak else 0.0
+    return AudioAtSwitch(longest * RESOLUTION_S * 1000, doubled * RESOLUTION_S * 1000, jump)
 
 
 SEGMENT_S = 0.8
