@@ -18,6 +18,7 @@ ORDER = (
     "export",
     "filmstrip",
     "story_switch",
+    "story_overlay",
     "story",
     "posting_http",
     "scenes",

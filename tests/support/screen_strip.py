@@ -88,6 +88,12 @@ class StripSampler:
         self._thread.join()
         return self.runs()
 
+    def stop_rows(self) -> list[tuple[float, np.ndarray]]:
+        """Stop; every sample as (monotonic seconds, the row's mean level per column)."""
+        self._stop.set()
+        self._thread.join()
+        return list(self._samples)
+
     def runs(self) -> list[Run]:
         runs: list[Run] = []
         width = self.rect[2]
