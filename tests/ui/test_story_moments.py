@@ -145,6 +145,35 @@ def test_the_path_map_shows_what_was_found(qtbot: QtBot, window: MainWindow, sto
     qtbot.waitUntil(lambda: overlay_on_screen(window), timeout=3000)  # the end card is back
 
 
+def test_a_wide_path_map_scrolls_to_where_the_viewer_is(
+    qtbot: QtBot, window: MainWindow, film: Path
+) -> None:
+    """Twenty scenes in a row: too wide to show whole, so the map opens at the scene the
+    viewer is at, the last one."""
+    from moments.core.story import StoryProgress
+    from moments.ui.story.path_map import PathMapDialog
+
+    segments = {
+        f"s{k}": {"start": k * 500, "end": k * 500 + 500, "next": f"s{k + 1}"} for k in range(20)
+    }
+    segments["s19"]["ending"] = {"title": "End", "kind": "credits"}
+    del segments["s19"]["next"]
+    doc = {"format": 1, "media": film.name, "start": "s0", "segments": segments, "choices": {}}
+    story = load_story(write_story(film.parent, doc, "row.story.json"))
+    progress = StoryProgress(seen=list(segments), session={"segment": "s19"})
+    dialog = PathMapDialog(story, progress, window.tasks, window)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitUntil(lambda: dialog.drawn, timeout=20_000)
+    here = dialog.here
+    assert here is not None
+    bar = dialog.area.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)
+    shown = dialog.area.viewport().rect().translated(bar.value(), 0)
+    assert shown.contains(here.center()), (shown, here)
+    dialog.reject()
+
+
 def test_try_an_interactive_story_from_help(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,8 +31,11 @@ text { font-family: 'DejaVu Sans', Arial, sans-serif; fill: #1d2230; }
 """
 
 
-def story_svg(story: Story, progress: StoryProgress | None = None) -> str:
-    plan = layout(story)
+def story_svg(
+    story: Story, progress: StoryProgress | None = None, plan: Layout | None = None
+) -> str:
+    """``plan``: the story's ``layout``, when the caller has it already."""
+    plan = plan or layout(story)
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" '
         f'width="{plan.width:.0f}" height="{plan.height:.0f}" '

@@ -4,7 +4,7 @@ in a worker (a large story's layout takes a moment) and shown with QtSvg."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from moments.core.story import Story, StoryProgress
+from moments.core.story.layout import NodeBox, layout
 from moments.core.story.model import EndingKind
 from moments.core.story.pathmap import PathMap, path_map
 from moments.core.story.svg import story_svg
@@ -59,14 +60,16 @@ class PathMapDialog(QDialog):
         layout.addWidget(buttons)
         snapshot = StoryProgress.from_json(progress.to_json())
         self.drawn = False
+        self.here: QRect | None = None
+        """Where the viewer is on the map, as shown (kept in view)."""
         tasks.run(
-            lambda _ctx: story_svg(story, snapshot),
+            lambda _ctx: _drawing(story, snapshot),
             name="path map",
-            on_success=self._on_drawn,
+            on_success=lambda drawn: self._on_drawn(*drawn),
             on_error=lambda exc: self.status.setText(f"The map could not be drawn: {exc}"),
         )
 
-    def _on_drawn(self, svg: str) -> None:
+    def _on_drawn(self, svg: str, here: NodeBox | None) -> None:
         self.graph.load(QByteArray(svg.encode("utf-8")))
         size = self.graph.renderer().defaultSize()
         most = QSize(MAX_SHOWN)
@@ -85,6 +88,25 @@ class PathMapDialog(QDialog):
         )
         self.drawn = True
         self.adjustSize()
+        if here is not None:  # a map wider than the dialog scrolls to where the viewer is
+            scale = shown.width() / max(1, size.width())
+            self.here = QRect(
+                round(here.x * scale), round(here.y * scale), round(here.w * scale),
+                round(here.h * scale),
+            )  # fmt: skip
+            QTimer.singleShot(0, self._show_here)  # once the area has its final size
+
+    def _show_here(self) -> None:
+        if self.here is not None:
+            centre, box = self.here.center(), self.here
+            self.area.ensureVisible(centre.x(), centre.y(), box.width(), box.height())
+
+
+def _drawing(story: Story, progress: StoryProgress) -> tuple[str, NodeBox | None]:
+    """In a worker: the map's SVG and the box of the segment the viewer is at."""
+    plan = layout(story)
+    segment = (progress.session or {}).get("segment")
+    return story_svg(story, progress, plan), plan.nodes.get(str(segment))
 
 
 def summary_html(marks: PathMap) -> str:
