@@ -228,6 +228,39 @@ def test_a_story_resumes_where_it_was_left_after_a_restart(
     assert resumed.engine.now.segment == "intro" and resumed.engine.choice is not None
 
 
+def test_a_story_left_at_its_end_reopens_on_its_last_frame(
+    qtbot: QtBot, make_window: WindowFactory, story: Path
+) -> None:
+    """Reopened after it ended, the story shows the ending's last frame, still, behind the
+    end card (not a black picture)."""
+    window = make_window()
+    window.open(str(story))
+    session = session_of(qtbot, window)
+    with qtbot.waitSignal(session.driver.choice_shown, timeout=20_000):
+        pass
+    QTest.keyClick(window, Qt.Key.Key_1)
+    with qtbot.waitSignal(session.driver.ended, timeout=30_000):
+        pass
+    window.close()
+
+    again = make_window()
+    again.open(str(story))
+    resumed = session_of(qtbot, again)
+    qtbot.waitUntil(lambda: overlay_on_screen(again), timeout=10_000)
+    assert "The end: Home" in again.story.overlay.prompt.text()
+    deck = again.story.deck
+    assert deck is not None
+    qtbot.waitUntil(lambda: deck.current_key() == ("ending", "home"), timeout=20_000)
+    qtbot.wait(300)
+    sampler = sample_deck(again)
+    qtbot.wait(300)
+    runs = sampler.stop()
+    codes = {r.code for r in runs if r.code is not None}
+    last = SEGMENTS["home"][1] * 25 // 1000 - 1
+    assert codes == {last}, codes
+    assert resumed.player().state() == PlayerState.PAUSED
+
+
 @pytest.mark.parametrize(
     ("problem", "says"),
     [

@@ -139,6 +139,7 @@ class SwitchDeck(QWidget):
         self._current.stage = "current"
         self._deadline: tuple[Hashable, float] | None = None
         self._waiting_for: Hashable | None = None
+        self._waiting_still = False
         self._at_deadline = PlayheadDeadline(self)
 
     def sizeHint(self) -> QSize:
@@ -216,9 +217,10 @@ class SwitchDeck(QWidget):
             slot.key = None
 
     # -- the switch --------------------------------------------------------------------------
-    def switch(self, key: Hashable) -> bool:
+    def switch(self, key: Hashable, *, still: bool = False) -> bool:
         """Put ``key``'s player on screen now; False if it is not ready (the switch then
-        happens as soon as it is, the picture holding meanwhile)."""
+        happens as soon as it is, the picture holding meanwhile). ``still``: it stays
+        paused on its frame (a picture behind an ending's card)."""
         self._deadline = None
         self._at_deadline.cancel()
         slot = self._slot_for(key)
@@ -226,7 +228,7 @@ class SwitchDeck(QWidget):
             raise KeyError(f"branch {key!r} was not prepared")
         if slot.stage != "ready":
             log.warning("branch %r not ready at its switch: holding the picture", key)
-            self.switch_when_ready(key)
+            self.switch_when_ready(key, still=still)
             return False
         self._waiting_for = None
         log.debug("switch to %r (slot %d)", key, self._slots.index(slot))
@@ -235,22 +237,23 @@ class SwitchDeck(QWidget):
         self._apply_audio(slot.player)
         slot.view.raise_()
         QGuiApplication.sync()  # the raise reaches the X server now, whatever play() costs
-        slot.player.play()
+        if not still:
+            slot.player.play()
         # Its audio plays on under the new branch's start: an overlap instead of a gap.
         old.stage, old.key = "leaving", None
         QTimer.singleShot(AUDIO_OVERLAP_MS, lambda: self._left(old))
         self.switched.emit(key, slot.player)
         return True
 
-    def switch_when_ready(self, key: Hashable) -> None:
+    def switch_when_ready(self, key: Hashable, *, still: bool = False) -> None:
         """Put ``key``'s player on screen as soon as it is pre-rolled (at once if it is);
         the picture on screen holds meanwhile (a cut: going back, resuming)."""
         if self.is_ready(key):
-            self.switch(key)
+            self.switch(key, still=still)
             return
         self._deadline = None
         self._at_deadline.cancel()
-        self._waiting_for = key
+        self._waiting_for, self._waiting_still = key, still
         self._current.player.pause()
 
     def switch_at(self, key: Hashable, media_s: float) -> None:
@@ -342,7 +345,7 @@ class SwitchDeck(QWidget):
         log.debug("ready: %r (slot %d)", key, self._slots.index(slot))
         self.prepared.emit(key)
         if self._waiting_for is not None and self._waiting_for == key:
-            self.switch(key)
+            self.switch(key, still=self._waiting_still)
 
     def _on_error(self, slot: _Slot, text: str) -> None:
         if slot is self._current:

@@ -74,7 +74,11 @@ class StoryDriver(QObject):
         except StoryError as exc:
             self.failed.emit(str(exc))
             return
-        if isinstance(shown, EndingView):
+        if isinstance(shown, EndingView):  # resumed at an ending: its last frame, still
+            clip = self.engine.now
+            key = ("ending", clip.segment)
+            self.deck.prepare(key, str(clip.media), (clip.end_ms - 1) / 1000)
+            self.deck.switch_when_ready(key, still=True)
             self.ended.emit(shown)
             return
         self._cut_to(shown)
