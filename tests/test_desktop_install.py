@@ -130,7 +130,11 @@ def test_install_then_uninstall_leaves_the_home_as_it_was(isolated_dirs: Path) -
     assert (targets.hicolor / "scalable" / "apps" / "moments.svg").is_file()
     assert (targets.data_home / "metainfo" / METAINFO).is_file()
     if shutil.which("update-desktop-database"):
-        assert DESKTOP_ID in (targets.applications / "mimeinfo.cache").read_text()
+        cache = (targets.applications / "mimeinfo.cache").read_text()
+        assert DESKTOP_ID in cache and "application/x-moments-story+json=" in cache
+    if shutil.which("update-mime-database"):  # a story file has its type: Moments opens it
+        globs = (targets.mime / "globs2").read_text()
+        assert "application/x-moments-story+json:*.story.json" in globs
 
     again = moments("--install-desktop")  # a second install changes nothing it cannot undo
     assert again.returncode == 0, again.stderr
@@ -146,8 +150,18 @@ def test_uninstall_keeps_what_others_put_beside_ours(isolated_dirs: Path) -> Non
     other.write_text("[Desktop Entry]\nType=Application\nName=VLC\nExec=vlc\n")
     other_icon = targets.hicolor / "48x48" / "apps" / "vlc.png"
     other_icon.write_bytes(b"png")
+    other_types = targets.mime / "packages" / "vlc.xml"
+    other_types.write_text(
+        '<?xml version="1.0"?>\n<mime-info xmlns="http://www.freedesktop.org/standards/'
+        'shared-mime-info"><mime-type type="video/x-vlc-test"><glob pattern="*.vlctest"/>'
+        "</mime-type></mime-info>\n"
+    )
+    desktop_install.install()  # the database now holds both
     desktop_install.uninstall()
-    assert other.is_file() and other_icon.is_file()
+    assert other.is_file() and other_icon.is_file() and other_types.is_file()
+    if shutil.which("update-mime-database"):  # rebuilt without ours, with theirs
+        globs = (targets.mime / "globs2").read_text()
+        assert "*.vlctest" in globs and "*.story.json" not in globs
     assert not (targets.applications / DESKTOP_ID).exists()
     assert not (targets.hicolor / "48x48" / "apps" / "moments.png").exists()
     if shutil.which("update-desktop-database"):

@@ -3,7 +3,9 @@
 Files go under ``$XDG_DATA_HOME`` (``~/.local/share``): ``applications/moments.desktop``
 whose ``Exec=`` is the absolute path of the running launcher, so a double-click works
 without the venv on the PATH; ``icons/hicolor/<N>x<N>/apps/moments.png`` and the scalable
-SVG; ``metainfo/<id>.metainfo.xml``. ``--default-player`` also makes Moments the default for
+SVG; ``metainfo/<id>.metainfo.xml``; ``mime/packages/moments-story.xml``, the type of
+``*.story.json`` (interactive stories), with the MIME database rebuilt when
+``update-mime-database`` is there. ``--default-player`` also makes Moments the default for
 the video types (``xdg-mime``, else ``$XDG_CONFIG_HOME/mimeapps.list``). A manifest records
 what was written, so uninstall removes exactly that and only our ``mimeapps.list`` entries.
 """
@@ -26,6 +28,7 @@ from moments.media.tools import run_tool
 
 DESKTOP_ID = f"{APP_ID}.desktop"
 METAINFO = "io.github.moments_player.moments.metainfo.xml"
+STORY_TYPES = "moments-story.xml"
 MANIFEST = "desktop-install.json"
 ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
@@ -58,6 +61,10 @@ class Targets:
         return self.data_home / "metainfo" / METAINFO
 
     @property
+    def mime(self) -> Path:
+        return self.data_home / "mime"
+
+    @property
     def mimeapps(self) -> Path:
         return self.config_home / "mimeapps.list"
 
@@ -76,6 +83,7 @@ class Targets:
             )
         found[self.hicolor / "scalable" / "apps" / "moments.svg"] = icons / "moments.svg"
         found[self.metainfo] = resources_dir() / "desktop" / METAINFO
+        found[self.mime / "packages" / STORY_TYPES] = resources_dir() / "desktop" / STORY_TYPES
         return found
 
 
@@ -174,6 +182,7 @@ def install(
     types = default_player_types(template) if default_player else old.get("default_types", [])
     dirs: set[str] = set(old.get("dirs", []))
     files: set[str] = set(old.get("files", []))
+    mime_db: set[str] = set(old.get("mime_db", []))
     previous: dict[str, list[str]] = dict(old.get("previous_defaults", {}))
     report = Report()
     try:
@@ -189,12 +198,16 @@ def install(
         report.lines.append(f"Menu entry: {where.applications / DESKTOP_ID}")
         report.lines.append(f"It starts: {exec_value(launcher)}")
         files |= _refresh_caches(where)
+        made, made_dirs = _rebuild_mime(where)
+        mime_db |= made
+        dirs |= made_dirs
         if default_player:
             _claim_defaults(where, types, previous, report)
         manifest = {
             "launcher": launcher,
             "files": sorted(files),
             "dirs": sorted(dirs),
+            "mime_db": sorted(mime_db),
             "default_types": types,
             "previous_defaults": previous,
         }
@@ -232,6 +245,7 @@ def uninstall(*, targets: Targets | None = None) -> Report:
         if _only_caches_in(cache.parent):  # ours, and nothing else is left to index
             cache.unlink(missing_ok=True)
     _refresh_caches(where, only_existing=True)
+    _drop_mime(where, [Path(p) for p in manifest.get("mime_db", [])])
     where.manifest.unlink(missing_ok=True)
     for folder in sorted(manifest.get("dirs", []), key=len, reverse=True):
         with contextlib.suppress(OSError):  # not empty: someone else's files are in it
@@ -272,6 +286,33 @@ def _refresh_caches(where: Targets, *, only_existing: bool = False) -> set[str]:
         if cache.exists() and not existed:
             created.add(str(cache))
     return created
+
+
+def _rebuild_mime(where: Targets) -> tuple[set[str], set[str]]:
+    """Rebuild this user's MIME database (``update-mime-database``, when installed) so that
+    ``*.story.json`` has its type; the files and folders the rebuild created."""
+    exe = shutil.which("update-mime-database")
+    if exe is None or not where.mime.is_dir():
+        return set(), set()
+    before = set(where.mime.rglob("*"))
+    with contextlib.suppress(MomentsError):
+        run_tool([exe, str(where.mime)], timeout=60)
+    made = set(where.mime.rglob("*")) - before
+    return {str(p) for p in made if not p.is_dir()}, {str(p) for p in made if p.is_dir()}
+
+
+def _drop_mime(where: Targets, made: list[Path]) -> None:
+    """After uninstall: with no other package left, remove the database the install built;
+    else rebuild it without ours."""
+    packages = where.mime / "packages"
+    if packages.is_dir() and any(packages.iterdir()):
+        exe = shutil.which("update-mime-database")
+        if exe is not None:
+            with contextlib.suppress(MomentsError):
+                run_tool([exe, str(where.mime)], timeout=60)
+        return
+    for path in made:
+        path.unlink(missing_ok=True)
 
 
 def _claim_defaults(
