@@ -17,7 +17,6 @@ from moments.core.paths import AppDirs, resources_dir
 from moments.core.settings import Preferences, Settings
 from moments.core.source import display_name, is_url, normalize_location
 from moments.core.timefmt import format_time
-from moments.media.demo import demo_film_path, demo_is_ready, make_demo
 from moments.ui.common import (
     SUBTITLE_FILTER,
     VIDEO_FILTER,
@@ -25,7 +24,6 @@ from moments.ui.common import (
     OpenUrlDialog,
     PreferencesDialog,
     ReportDialog,
-    Task,
     TaskRunner,
     Toast,
     file_dialog,
@@ -38,6 +36,7 @@ from moments.ui.common import (
 from moments.ui.editor import SubtitleHint
 from moments.ui.moments import MomentsFeature
 from moments.ui.player.actions import PlayerActions
+from moments.ui.player.demo_film import DemoFilm
 from moments.ui.player.fullscreen import FullscreenController, FullscreenControls
 from moments.ui.player.menus import MenuBar, WindowActions
 from moments.ui.player.osd import Osd
@@ -117,8 +116,7 @@ class MainWindow(QMainWindow):
         self.player.ended_early.connect(self._on_ended_early)
         messages.bridge().message.connect(self._on_message)
 
-        self._demo_task: Task | None = None
-        self.demo_opens = False  # the demo film being made opens: nothing else was opened
+        self.demo = DemoFilm(self)
         self._resume_timer = QTimer(self)
         self._resume_timer.setInterval(RESUME_SAVE_MS)
         self._resume_timer.timeout.connect(self._remember_position)
@@ -136,7 +134,7 @@ class MainWindow(QMainWindow):
     def open(self, location: str, *, start_at: float | None = None) -> None:
         """Open a file or URL and play it from ``start_at``, or where it was left."""
         self._remember_position()
-        self.demo_opens = False
+        self.demo.wanted = False
         location = normalize_location(location)
         if is_story_file(location):
             self.story.open(location)
@@ -196,29 +194,7 @@ class MainWindow(QMainWindow):
 
     def open_demo(self) -> None:
         """Play the demo film, generating it first (once) with progress shown."""
-        folder = self.dirs.demo
-        if demo_is_ready(folder):
-            self.open(str(demo_film_path(folder)))
-        if demo_is_ready(folder) or self._demo_task is not None:
-            return
-        self.stack.setCurrentWidget(self.panel)
-        self.panel.show_message(
-            "Preparing the demo film…",
-            "Made once, on the first run, from ffmpeg's own test sources.\n"
-            f"While it plays, press {self.prefs.capture_key} to keep the last seconds you saw"
-            " as a moment.\nSpace pauses · ← → jump 5 s · , . step a frame · [ ] speed · F"
-            " fullscreen.\nOr drop any video file or link here to play it now.",
-            progress=0.0,
-            buttons={"cancel-demo": "Cancel"},
-        )
-        self.demo_opens = True
-        self._demo_task = self.tasks.run(
-            lambda ctx: make_demo(folder, progress=ctx.progress, cancel=ctx.cancel),
-            name="demo film",
-            on_progress=lambda p: self._on_demo_progress(p.fraction),
-            on_success=self._on_demo_ready,
-            on_error=self._on_demo_failed,
-        )
+        self.demo.open()
 
     def choose_file(self) -> None:
         folder = ""
@@ -347,27 +323,8 @@ class MainWindow(QMainWindow):
             self.choose_file()
         elif key == "demo":
             self.open_demo()
-        elif key == "cancel-demo" and self._demo_task is not None:
-            self._demo_task.cancel()
-
-    def _on_demo_progress(self, fraction: float | None) -> None:
-        if self.demo_opens:
-            self.panel.set_progress(fraction)
-
-    def _on_demo_ready(self, path: Path) -> None:
-        self._demo_task = None
-        if self.demo_opens:
-            self.open(str(path))
-
-    def _on_demo_failed(self, error: BaseException) -> None:
-        self._demo_task = None
-        if not self.demo_opens:
-            return
-        self.panel.show_message(
-            "The demo film could not be made",
-            str(error),
-            buttons={"demo": "Try again", "open": "Open a file…"},
-        )
+        elif key == "cancel-demo":
+            self.demo.cancel()
 
     def _on_volume(self, volume: int, muted: bool) -> None:
         self.prefs.volume, self.prefs.muted = volume, muted

@@ -125,7 +125,7 @@ class StoryMode(QObject):
     def open_demo(self) -> None:
         """Play the demo story, generating it first (once) with progress shown."""
         window = self._window
-        window.demo_opens = False  # the demo film being made will not open over the story
+        window.demo.wanted = False  # the demo film being made will not open over the story
         folder = window.dirs.demo
         if demo_story_is_ready(folder):
             self.open(str(demo_story_path(folder)))
