@@ -163,13 +163,32 @@ def test_broken_corpus_files(qtbot: QtBot, window: MainWindow, coded_video, corp
     wait_code(qtbot, window, lambda code: code >= 0)
 
 
+def test_the_demo_film_being_made_does_not_open_over_a_file_opened_meanwhile(
+    qtbot: QtBot, window: MainWindow, coded_video: CodedVideo, monkeypatch: pytest.MonkeyPatch
+):
+    made: list[Path] = []
+
+    def short_demo(folder: Path, **kwargs: object) -> Path:
+        made.append(make_demo(folder, scale=0.05, **kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr("moments.ui.player.demo_film.make_demo", short_demo)
+    window.open_demo()
+    window.open(str(coded_video.path))
+    wait_state(qtbot, window, PlayerState.PLAYING)
+    qtbot.waitUntil(lambda: bool(made), timeout=180_000)  # slow on a busy machine
+    qtbot.wait(500)
+    assert window.player.location() == str(coded_video.path)  # kept for next time only
+    assert made[0].is_file()
+
+
 def test_demo_film_made_on_first_run_then_played(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ):
     def short_demo(folder: Path, **kwargs: object) -> Path:
         return make_demo(folder, scale=0.05, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("moments.ui.player.window.make_demo", short_demo)
+    monkeypatch.setattr("moments.ui.player.demo_film.make_demo", short_demo)
     window.open_demo()
     assert window.stack.currentWidget() is window.panel
     assert "Preparing the demo film" in window.panel.title.text()
