@@ -205,8 +205,8 @@ def test_waiting_for_the_demo_shows_the_keys_and_a_file_opened_meanwhile_keeps_p
         return make_demo(folder, scale=0.05, size=(320, 180), **kwargs)  # type: ignore[arg-type]
 
     made: list[Path] = []
-    monkeypatch.setattr("moments.ui.player.window.make_demo", short_demo)
-    monkeypatch.setattr(window, "_on_demo_ready", _spy(made, window._on_demo_ready))
+    monkeypatch.setattr("moments.ui.player.demo_film.make_demo", short_demo)
+    monkeypatch.setattr(window.demo, "_on_ready", _spy(made, window.demo._on_ready))
     window.open_demo()
     text = window.panel.text.text()
     assert "press C to keep the last seconds you saw" in text and "Space pauses" in text
