@@ -30,6 +30,7 @@ BEFORE, AFTER = 3.0, 2.0
 def quick(window: MainWindow) -> MainWindow:
     """Shorter moments keep the tests quick; the logic is the same."""
     window.prefs.moment_before_s, window.prefs.moment_after_s = BEFORE, AFTER
+    window.prefs.snap_moments = False  # the clock's window; snapping: test_scene_snapping.py
     return window
 
 
