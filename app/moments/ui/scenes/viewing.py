@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from moments.core.errors import CancelledError, MomentsError
+from moments.core.errors import CancelledError
 from moments.core.library import Library
 from moments.core.settings import Preferences
 from moments.core.source import looks_live
@@ -120,7 +120,7 @@ class ViewingRecorder(QObject):
             lambda _ctx: self._library.forget_viewing(), name="forget viewing", on_success=done
         )
 
-    def save(self) -> None:
+    def save(self, *, cancellable: bool = True) -> None:
         """Write the open file's history (in a worker) when it changed."""
         tracker = self._tracker
         if tracker is None or not tracker.changed or not self.enabled:
@@ -132,22 +132,17 @@ class ViewingRecorder(QObject):
             name="save viewing",
             on_success=lambda _: self.saved.emit(record.source),
             on_error=_log_failure,
+            cancellable=cancellable,
         )
 
     def shutdown(self) -> None:
-        """The window closes: the last counts are written now, on this thread (one small
-        SQLite write; a task would be cancelled with the others before it ran)."""
+        """The window closes: the last counts are written by a task that closing does not
+        cancel (the window waits for it); nothing is counted after."""
         self._save_timer.stop()
         self._heat_timer.stop()
-        tracker, self._tracker = self._tracker, None  # nothing is counted or saved after
+        self.save(cancellable=False)
+        self._tracker = None  # nothing is counted or saved after
         self._location = None
-        if tracker is None or not tracker.changed or not self.enabled:
-            return
-        tracker.changed = False
-        try:
-            self._library.write_viewing(tracker.record)
-        except MomentsError as exc:
-            log.warning("viewing history not saved: %s", exc)
 
     # -- player --------------------------------------------------------------------------------
     def _on_media_changed(self, location: str) -> None:
